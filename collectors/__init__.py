@@ -1,0 +1,1 @@
+"""AWS evidence collectors: plain boto3, no Django. See collectors.runner for the entry points."""

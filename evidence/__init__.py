@@ -1,0 +1,1 @@
+"""Evidence store: accounts, collection runs, immutable evidence and control status over time."""

@@ -1,0 +1,3 @@
+from evidence.models.workers import WorkerHeartbeat
+
+__all__ = ["WorkerHeartbeat"]

@@ -1,0 +1,1 @@
+"""The control catalog: frameworks, criteria, company controls and their mappings."""

@@ -1,0 +1,109 @@
+"""Shared fixtures. Tests use the services the environment names (SQLite by default)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url_for_tests() -> str:
+    """DATABASE_URL that points a child process at the test database pytest-django created."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="grc.settings.test",
+        DATABASE_URL=database_url_for_tests(),
+        CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
+    return env
+
+
+class WorkerProcess:
+    """A real `celery worker` child process consuming a private queue."""
+
+    def __init__(self, queue: str, log_path: Path, env: dict[str, str]) -> None:
+        self.queue = queue
+        self.log_path = log_path
+        self.env = env
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "celery", "-A", "grc", "worker", "--loglevel=INFO",
+             "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
+             "-Q", self.queue, "-n", f"{self.queue}@%h"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches pool children
+        )
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children, as an OOM killer or a lost host would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    workers: list[WorkerProcess] = []
+
+    def start(queue: str | None = None, **extra_env: str) -> WorkerProcess:
+        worker = WorkerProcess(
+            queue or f"test-{uuid.uuid4().hex[:8]}",
+            tmp_path / f"worker-{len(workers)}.log",
+            child_env(**extra_env),
+        )
+        worker.start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 60, interval: float = 0.2):
+    """Poll until predicate() is truthy; return its value or fail with the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
