@@ -34,5 +34,6 @@ def broker_status() -> dict[str, str | bool]:
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_status(), "broker": broker_status()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

@@ -53,10 +53,27 @@ class WorkerProcess:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "grc", "worker", "--loglevel=INFO",
-             "--concurrency=1", "--pool=prefork", "--without-gossip", "--without-mingle",
-             "-Q", self.queue, "-n", f"{self.queue}@%h"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "grc",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+                "--pool=prefork",
+                "--without-gossip",
+                "--without-mingle",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so kill() reaches pool children
         )
 

@@ -18,11 +18,18 @@ STRONG_KEY = "k" * 20 + "-a-long-random-production-secret-0123456789"
 
 
 def run_settings(tmp_path, **env):
-    base = {"PATH": "/usr/bin:/bin", "GRC_DATA_DIR": str(tmp_path),
-            "DJANGO_SETTINGS_MODULE": "grc.settings.base"}
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "GRC_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "grc.settings.base",
+    }
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", PRINT], cwd=ROOT, env={**base, **env},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", PRINT],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -37,7 +44,8 @@ def test_defaults_need_no_services(tmp_path):
 
 def test_environment_switches_to_postgres_and_redis(tmp_path):
     result = run_settings(
-        tmp_path, DATABASE_URL="postgres://u@db.example:5432/grc",
+        tmp_path,
+        DATABASE_URL="postgres://u@db.example:5432/grc",
         CELERY_BROKER_URL="redis://cache.example:6379/1",
     )
 
@@ -62,7 +70,9 @@ def test_debug_off_requires_allowed_hosts(tmp_path):
 
 def test_debug_off_sets_secure_cookies_and_hsts(tmp_path):
     result = run_settings(
-        tmp_path, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG_KEY,
+        tmp_path,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="grc.example",
     )
 
@@ -76,10 +86,17 @@ def test_debug_off_sets_secure_cookies_and_hsts(tmp_path):
 def test_production_settings_pass_deploy_checks(tmp_path):
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={"PATH": "/usr/bin:/bin", "GRC_DATA_DIR": str(tmp_path),
-             "DJANGO_SETTINGS_MODULE": "grc.settings.production",
-             "DJANGO_SECRET_KEY": STRONG_KEY, "DJANGO_ALLOWED_HOSTS": "grc.example"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "GRC_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "grc.settings.production",
+            "DJANGO_SECRET_KEY": STRONG_KEY,
+            "DJANGO_ALLOWED_HOSTS": "grc.example",
+        },
     )
 
     assert result.returncode == 0, result.stderr

@@ -4,4 +4,4 @@ import os
 
 os.environ["DJANGO_DEBUG"] = "false"
 
-from grc.settings.base import *  # noqa: E402, F403
+from grc.settings.base import *  # noqa: F403

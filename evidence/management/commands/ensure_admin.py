@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Create user 'admin' with a random password (saved to data/admin-password.txt) if absent."
+    help = "Create the first admin with a random password saved to data/admin-password.txt."
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
