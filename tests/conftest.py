@@ -52,7 +52,7 @@ class WorkerProcess:
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [
                 sys.executable,
                 "-m",

@@ -23,7 +23,7 @@ def run_settings(tmp_path, **env):
         "GRC_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "grc.settings.base",
     }
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", PRINT],
         cwd=ROOT,
         env={**base, **env},
@@ -84,7 +84,7 @@ def test_debug_off_sets_secure_cookies_and_hsts(tmp_path):
 
 
 def test_production_settings_pass_deploy_checks(tmp_path):
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         capture_output=True,

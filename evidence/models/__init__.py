@@ -1,3 +1,27 @@
+from evidence.models.accounts import AwsAccount
+from evidence.models.audits import AuditPeriod
+from evidence.models.results import CheckResult, EvidenceDocument, ImmutableEvidenceError, Resource
+from evidence.models.runs import CollectionRun, CollectionUnit
+from evidence.models.status import (
+    ControlStatus,
+    ControlStatusDaily,
+    ControlStatusEvent,
+    PostureDaily,
+)
 from evidence.models.workers import WorkerHeartbeat
 
-__all__ = ["WorkerHeartbeat"]
+__all__ = [
+    "AuditPeriod",
+    "AwsAccount",
+    "CheckResult",
+    "CollectionRun",
+    "CollectionUnit",
+    "ControlStatus",
+    "ControlStatusDaily",
+    "ControlStatusEvent",
+    "EvidenceDocument",
+    "ImmutableEvidenceError",
+    "PostureDaily",
+    "Resource",
+    "WorkerHeartbeat",
+]

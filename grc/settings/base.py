@@ -98,7 +98,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Separate worker processes share the file; wait for locks instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,3 +171,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
 }
+
+# Evidence
+GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
+GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)

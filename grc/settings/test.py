@@ -1,6 +1,13 @@
 """Test overrides: fast hashing; services still come from DATABASE_URL / CELERY_BROKER_URL."""
 
+import os
+
 from grc.settings.base import *  # noqa: F403
+from grc.settings.base import DATA_DIR, DATABASES
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not :memory:, so worker processes started by tests share it; one per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -1,4 +1,4 @@
-"""Writes to the evidence store. Views and tasks call these; they hold the logic."""
+"""Worker liveness, recorded by a task so healthz and the UI can show workers are taking work."""
 
 from __future__ import annotations
 

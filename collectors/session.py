@@ -1,0 +1,159 @@
+"""AWS access for the collectors: assumed-role sessions, retry/timeout config, thread-safe clients.
+
+No long-lived keys are stored: a role is assumed with an external id and the temporary
+credentials refresh themselves through STS. ``AWS_ENDPOINT_URL`` (read by botocore itself) keeps
+working, so everything can be pointed at a moto server.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import CredentialProvider, RefreshableCredentials
+
+SESSION_NAME = "grc-evidence-collector"
+DEFAULT_REGION = "us-east-1"
+ROLE_ARN_PATTERN = re.compile(
+    r"^arn:aws(?:-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role/(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,64}$"
+)
+OPTED_IN_STATUSES = ("opt-in-not-required", "opted-in")
+
+
+class InvalidRoleArn(ValueError):
+    """The role ARN is not of the form arn:<partition>:iam::<12-digit account>:role/<name>."""
+
+
+def client_config(
+    *, max_attempts: int = 8, connect_timeout: int = 5, read_timeout: int = 30
+) -> Config:
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        user_agent_extra=SESSION_NAME,
+    )
+
+
+class ClientFactory:
+    """A boto3 Session stand-in that can be shared by threads, with the collector's Config.
+
+    A boto3 Session is not thread-safe but its clients are, so client creation is serialised
+    with a lock; the clients then share the session's (refreshable) credentials. Other
+    attributes (get_partition_for_region, ...) are read from the wrapped Session.
+    """
+
+    def __init__(self, session: boto3.Session, config: Config | None = None) -> None:
+        self._session = session
+        self._config = config or client_config()
+        self._lock = threading.Lock()
+
+    @property
+    def region_name(self) -> str:
+        return self._session.region_name or DEFAULT_REGION
+
+    @property
+    def session(self) -> boto3.Session:
+        return self._session
+
+    def client(self, service_name: str, region_name: str | None = None) -> Any:
+        with self._lock:
+            return self._session.client(
+                service_name, region_name=region_name or self.region_name, config=self._config
+            )
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+def as_client_factory(session: boto3.Session | ClientFactory) -> ClientFactory:
+    return session if isinstance(session, ClientFactory) else ClientFactory(session)
+
+
+def validate_role_arn(role_arn: str) -> str:
+    if not ROLE_ARN_PATTERN.match(role_arn or ""):
+        raise InvalidRoleArn(
+            f"invalid IAM role ARN {role_arn!r}: "
+            "expected arn:aws:iam::<12-digit account id>:role/<name>"
+        )
+    return role_arn
+
+
+class _FixedProvider(CredentialProvider):
+    METHOD = "grc-assume-role"
+
+    def __init__(self, credentials: RefreshableCredentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> RefreshableCredentials:
+        return self._credentials
+
+
+def assume_role_session(
+    role_arn: str,
+    external_id: str,
+    *,
+    session_name: str = SESSION_NAME,
+    base_session: boto3.Session | None = None,
+    region: str | None = None,
+    duration: int = 3600,
+) -> boto3.Session:
+    """A Session on ``role_arn`` whose credentials re-assume the role before they expire.
+
+    The first AssumeRole happens here, so a wrong external id or trust policy fails at once.
+    """
+    validate_role_arn(role_arn)
+    base_session = base_session or boto3.Session(region_name=region)
+    region = region or base_session.region_name or DEFAULT_REGION
+    sts = base_session.client("sts", region_name=region, config=client_config())
+
+    def fetch() -> dict[str, str]:
+        response = sts.assume_role(
+            RoleArn=role_arn,
+            RoleSessionName=session_name,
+            ExternalId=external_id,
+            DurationSeconds=duration,
+        )
+        credentials = response["Credentials"]
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    credentials = RefreshableCredentials.create_from_metadata(
+        metadata=fetch(), refresh_using=fetch, method=_FixedProvider.METHOD
+    )
+    core_session = botocore.session.Session()
+    core_session.get_component("credential_provider").insert_before(
+        "env", _FixedProvider(credentials)
+    )
+    return boto3.Session(botocore_session=core_session, region_name=region)
+
+
+def caller_identity(session: boto3.Session | ClientFactory) -> dict[str, str]:
+    response = as_client_factory(session).client("sts").get_caller_identity()
+    return {key: response[key] for key in ("Account", "Arn", "UserId")}
+
+
+def enabled_regions(session: boto3.Session | ClientFactory) -> list[str]:
+    """Regions enabled for the account: those needing no opt-in plus those opted in."""
+    response = (
+        as_client_factory(session)
+        .client("ec2")
+        .describe_regions(
+            AllRegions=True, Filters=[{"Name": "opt-in-status", "Values": list(OPTED_IN_STATUSES)}]
+        )
+    )
+    # Filter client-side too: some endpoints (moto) ignore the opt-in-status filter.
+    return sorted(
+        region["RegionName"]
+        for region in response["Regions"]
+        if region.get("OptInStatus", "opt-in-not-required") in OPTED_IN_STATUSES
+    )

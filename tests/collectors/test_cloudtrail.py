@@ -1,0 +1,212 @@
+"""CloudTrail checks on moto trails and their S3 buckets.
+
+moto's GetTrailStatus never reports LatestCloudWatchLogsDeliveryTime, so the CloudWatch delivery
+PASS adds it to the real response through an after-call hook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import boto3
+
+from collectors.types import Status
+from tests.collectors.conftest import ACCOUNT_ID, REGION, AwsHooks
+
+MANAGEMENT_ALL = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+S3_WRITES = [
+    {
+        "ReadWriteType": "WriteOnly",
+        "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}],
+    }
+]
+
+
+def trail_arn(name: str) -> str:
+    return f"arn:aws:cloudtrail:{REGION}:{ACCOUNT_ID}:trail/{name}"
+
+
+def make_trail(
+    session: boto3.Session,
+    name: str = "main",
+    *,
+    logging: bool = True,
+    selectors: list[dict[str, Any]] | None = None,
+    bucket: str | None = None,
+    **options: Any,
+) -> str:
+    bucket = bucket or f"{name}-trail-logs"
+    s3 = session.client("s3")
+    if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+        s3.create_bucket(Bucket=bucket)
+    cloudtrail = session.client("cloudtrail")
+    cloudtrail.create_trail(Name=name, S3BucketName=bucket, **options)
+    if logging:
+        cloudtrail.start_logging(Name=name)
+    if selectors is not None:
+        cloudtrail.put_event_selectors(TrailName=name, EventSelectors=selectors)
+    return trail_arn(name)
+
+
+def test_multi_region_logging_pass(aws_session, collect) -> None:
+    arn = make_trail(aws_session, IsMultiRegionTrail=True, selectors=MANAGEMENT_ALL)
+    result = collect("cloudtrail", "global")["cloudtrail_multi_region_logging"][arn]
+    assert result.status is Status.PASS
+    assert result.region == REGION
+    assert result.evidence["status"]["IsLogging"] is True
+    assert result.evidence["event_selectors"]["EventSelectors"][0]["ReadWriteType"] == "All"
+    assert {s.operation for s in result.sources} == {
+        "DescribeTrails",
+        "GetTrailStatus",
+        "GetEventSelectors",
+    }
+
+
+def test_multi_region_logging_fail(aws_session, collect) -> None:
+    make_trail(aws_session, "regional", selectors=MANAGEMENT_ALL)
+    make_trail(
+        aws_session, "stopped", logging=False, IsMultiRegionTrail=True, selectors=MANAGEMENT_ALL
+    )
+    result = collect("cloudtrail", "global")["cloudtrail_multi_region_logging"][ACCOUNT_ID]
+    assert result.status is Status.FAIL
+    assert "regional is not multi-region" in result.reason
+    assert "stopped is not logging" in result.reason
+
+
+def test_no_trails(collect) -> None:
+    collected = collect("cloudtrail", "global")
+    assert collected["cloudtrail_multi_region_logging"][ACCOUNT_ID].status is Status.FAIL
+    for check_id in (
+        "cloudtrail_log_file_validation",
+        "cloudtrail_kms_encryption",
+        "cloudtrail_cloudwatch_logs",
+        "cloudtrail_bucket_not_public",
+        "cloudtrail_bucket_access_logging",
+    ):
+        assert collected[check_id][ACCOUNT_ID].status is Status.NOT_APPLICABLE, check_id
+
+
+def test_log_file_validation_and_kms(aws_session, collect) -> None:
+    key_arn = aws_session.client("kms").create_key()["KeyMetadata"]["Arn"]
+    hardened = make_trail(aws_session, "hardened", EnableLogFileValidation=True, KmsKeyId=key_arn)
+    plain = make_trail(aws_session, "plain")
+    collected = collect("cloudtrail", "global")
+    validation, kms = (
+        collected["cloudtrail_log_file_validation"],
+        collected["cloudtrail_kms_encryption"],
+    )
+    assert validation[hardened].status is Status.PASS
+    assert validation[plain].status is Status.FAIL
+    assert validation[plain].reason == "trail plain log file validation is disabled"
+    assert kms[hardened].status is Status.PASS
+    assert kms[plain].status is Status.FAIL
+
+
+def test_cloudwatch_delivery(aws_session, aws_hooks: AwsHooks, collect) -> None:
+    logs = aws_session.client("logs")
+    logs.create_log_group(logGroupName="trail")
+    group_arn = logs.describe_log_groups()["logGroups"][0]["arn"]
+    delivering = make_trail(
+        aws_session,
+        "delivering",
+        CloudWatchLogsLogGroupArn=group_arn,
+        CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/trail-to-logs",
+    )
+    silent = make_trail(aws_session, "silent")
+    before = collect("cloudtrail", "global")["cloudtrail_cloudwatch_logs"]
+    assert before[delivering].status is Status.FAIL
+    assert "has never delivered" in before[delivering].reason
+    assert before[silent].reason == "trail silent does not deliver to CloudWatch Logs"
+
+    def delivered_now(parsed: dict[str, Any]) -> None:
+        parsed["LatestCloudWatchLogsDeliveryTime"] = dt.datetime.now(dt.UTC)
+
+    aws_hooks.patch_response("cloudtrail", "GetTrailStatus", delivered_now)
+    after = collect("cloudtrail", "global")["cloudtrail_cloudwatch_logs"]
+    assert after[delivering].status is Status.PASS
+    assert after[silent].status is Status.FAIL
+
+
+def test_bucket_not_public(aws_session, collect) -> None:
+    make_trail(aws_session, "private")
+    make_trail(aws_session, "open")
+    make_trail(aws_session, "shared")
+    s3 = aws_session.client("s3")
+    s3.put_bucket_acl(Bucket="open-trail-logs", ACL="public-read")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::shared-trail-logs/*",
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket="shared-trail-logs", Policy=json.dumps(policy))
+    results = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"]
+    assert results["arn:aws:s3:::private-trail-logs"].status is Status.PASS
+    assert results["arn:aws:s3:::open-trail-logs"].status is Status.FAIL
+    assert "ACL grants access to AllUsers" in results["arn:aws:s3:::open-trail-logs"].reason
+    assert results["arn:aws:s3:::shared-trail-logs"].status is Status.FAIL
+    assert 'policy allows Principal "*"' in results["arn:aws:s3:::shared-trail-logs"].reason
+
+
+def test_bucket_policy_unreadable_is_bucket_error(aws_session, aws_hooks, collect) -> None:
+    make_trail(aws_session, selectors=MANAGEMENT_ALL, IsMultiRegionTrail=True)
+    aws_hooks.fail("s3", "GetBucketPolicy", "AccessDenied", status=403)
+    collected = collect("cloudtrail", "global")
+    result = collected["cloudtrail_bucket_not_public"]["arn:aws:s3:::main-trail-logs"]
+    assert result.status is Status.ERROR
+    assert result.reason.startswith("could not read GetBucketPolicy: AccessDenied")
+    assert collected["cloudtrail_multi_region_logging"][trail_arn("main")].status is Status.PASS
+
+
+def test_bucket_access_logging(aws_session, collect) -> None:
+    make_trail(aws_session, "logged")
+    make_trail(aws_session, "unlogged")
+    s3 = aws_session.client("s3")
+    s3.create_bucket(Bucket="access-logs")
+    s3.put_bucket_acl(Bucket="access-logs", ACL="log-delivery-write")
+    s3.put_bucket_logging(
+        Bucket="logged-trail-logs",
+        BucketLoggingStatus={
+            "LoggingEnabled": {"TargetBucket": "access-logs", "TargetPrefix": "t/"}
+        },
+    )
+    results = collect("cloudtrail", "global")["cloudtrail_bucket_access_logging"]
+    assert results["arn:aws:s3:::logged-trail-logs"].status is Status.PASS
+    assert results["arn:aws:s3:::unlogged-trail-logs"].status is Status.FAIL
+
+
+def test_s3_object_events(aws_session, collect) -> None:
+    arn = make_trail(aws_session, IsMultiRegionTrail=True, selectors=S3_WRITES)
+    collected = collect("cloudtrail", "global")
+    assert collected["cloudtrail_s3_object_write_events"][arn].status is Status.PASS
+    read = collected["cloudtrail_s3_object_read_events"][ACCOUNT_ID]
+    assert read.status is Status.FAIL
+    assert "does not record S3 object read events for all buckets" in read.reason
+
+
+def test_s3_object_read_events_advanced_selectors(aws_session, collect) -> None:
+    arn = make_trail(aws_session, IsMultiRegionTrail=True)
+    aws_session.client("cloudtrail").put_event_selectors(
+        TrailName="main",
+        AdvancedEventSelectors=[
+            {
+                "Name": "s3 reads",
+                "FieldSelectors": [
+                    {"Field": "eventCategory", "Equals": ["Data"]},
+                    {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                    {"Field": "readOnly", "Equals": ["true"]},
+                ],
+            }
+        ],
+    )
+    collected = collect("cloudtrail", "global")
+    assert collected["cloudtrail_s3_object_read_events"][arn].status is Status.PASS
+    assert collected["cloudtrail_s3_object_write_events"][ACCOUNT_ID].status is Status.FAIL

@@ -1,0 +1,280 @@
+"""EC2, EBS and VPC checks against moto resources created through boto3."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from collectors.types import Status
+
+from .conftest import ACCOUNT_ID, REGION
+
+AMI = "ami-12c6146b"  # moto runs any image id
+HOSTILE = "<script>alert(1)</script> & \"quotes\" 'too'"
+
+
+def arn(resource: str) -> str:
+    return f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}:{resource}"
+
+
+@pytest.fixture
+def ec2(aws_session: boto3.Session) -> Any:
+    return aws_session.client("ec2")
+
+
+@pytest.fixture
+def vpc_id(ec2: Any) -> str:
+    return ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+
+
+def security_group(ec2: Any, vpc_id: str, name: str, rules: list[dict[str, Any]]) -> str:
+    group_id = ec2.create_security_group(GroupName=name, Description=name, VpcId=vpc_id)["GroupId"]
+    if rules:
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=rules)
+    return group_id
+
+
+def tcp(from_port: int, to_port: int, *, v4: str | None = None, v6: str | None = None) -> dict:
+    rule: dict[str, Any] = {"IpProtocol": "tcp", "FromPort": from_port, "ToPort": to_port}
+    if v4:
+        rule["IpRanges"] = [{"CidrIp": v4}]
+    if v6:
+        rule["Ipv6Ranges"] = [{"CidrIpv6": v6}]
+    return rule
+
+
+def test_vpc_flow_logs(collect: Any, ec2: Any, vpc_id: str) -> None:
+    flow_log_id = ec2.create_flow_logs(
+        ResourceIds=[vpc_id],
+        ResourceType="VPC",
+        TrafficType="ALL",
+        LogGroupName="vpc-flow",
+        DeliverLogsPermissionArn=f"arn:aws:iam::{ACCOUNT_ID}:role/flow-logs",
+    )["FlowLogIds"][0]
+    default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])
+    default_vpc_id = default_vpc["Vpcs"][0]["VpcId"]
+
+    results = collect("ec2")["vpc_flow_logs_enabled"]
+
+    logged = results[arn(f"vpc/{vpc_id}")]
+    assert logged.status is Status.PASS
+    assert logged.reason == f"active flow log {flow_log_id}"
+    assert logged.evidence["flow_logs"][0]["LogGroupName"] == "vpc-flow"
+    unlogged = results[arn(f"vpc/{default_vpc_id}")]
+    assert unlogged.status is Status.FAIL
+    assert unlogged.evidence["flow_logs"] == []
+    assert [call.operation for call in unlogged.sources] == ["DescribeVpcs", "DescribeFlowLogs"]
+
+
+def test_ebs_default_encryption(collect: Any, ec2: Any) -> None:
+    before = collect("ec2")["ec2_ebs_default_encryption"][f"{ACCOUNT_ID}:{REGION}"]
+    ec2.enable_ebs_encryption_by_default()
+    after = collect("ec2")["ec2_ebs_default_encryption"][f"{ACCOUNT_ID}:{REGION}"]
+
+    assert before.status is Status.FAIL
+    assert before.evidence == {"EbsEncryptionByDefault": False}
+    assert after.status is Status.PASS
+    assert after.evidence == {"EbsEncryptionByDefault": True}
+
+
+def test_ebs_volume_encrypted(collect: Any, ec2: Any) -> None:
+    plain = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    sealed = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)["VolumeId"]
+
+    results = collect("ec2")["ec2_ebs_volume_encrypted"]
+
+    assert results[arn(f"volume/{plain}")].status is Status.FAIL
+    assert results[arn(f"volume/{sealed}")].status is Status.PASS
+    assert results[arn(f"volume/{sealed}")].evidence["volume"]["Encrypted"] is True
+    json.dumps(results[arn(f"volume/{sealed}")].evidence)  # CreateTime became a string
+
+
+def test_ebs_snapshot_not_public(collect: Any, ec2: Any) -> None:
+    volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    public, private = (ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"] for _ in range(2))
+    ec2.modify_snapshot_attribute(
+        SnapshotId=public,
+        Attribute="createVolumePermission",
+        OperationType="add",
+        GroupNames=["all"],
+    )
+    ec2.modify_snapshot_attribute(
+        SnapshotId=private,
+        Attribute="createVolumePermission",
+        OperationType="add",
+        UserIds=["111122223333"],
+    )
+
+    results = collect("ec2")["ec2_ebs_snapshot_not_public"]
+
+    snapshot_arn = f"arn:aws:ec2:{REGION}::snapshot/"  # snapshot ARNs carry no account
+    failing = results[snapshot_arn + public]
+    assert failing.status is Status.FAIL
+    assert failing.evidence["create_volume_permissions"] == [{"Group": "all"}]
+    assert failing.sources[1].params == {
+        "SnapshotId": public,
+        "Attribute": "createVolumePermission",
+    }
+    passing = results[snapshot_arn + private]
+    assert passing.status is Status.PASS
+    assert passing.reason == "not public; shared with 111122223333"
+
+
+def test_sg_admin_ingress_ipv4_and_ipv6(collect: Any, ec2: Any, vpc_id: str) -> None:
+    ssh_world = security_group(ec2, vpc_id, "ssh-world", [tcp(22, 22, v4="0.0.0.0/0")])
+    rdp_range = security_group(ec2, vpc_id, "wide-range", [tcp(3000, 4000, v4="0.0.0.0/0")])
+    all_v6 = security_group(
+        ec2, vpc_id, "all-v6", [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+    )
+    web = security_group(
+        ec2, vpc_id, "web", [tcp(443, 443, v4="0.0.0.0/0", v6="::/0"), tcp(22, 22, v4="10.0.0.0/8")]
+    )
+
+    results = collect("ec2")
+    ipv4 = results["ec2_sg_no_admin_ingress_ipv4"]
+    ipv6 = results["ec2_sg_no_admin_ingress_ipv6"]
+
+    sg = lambda group_id: arn(f"security-group/{group_id}")  # noqa: E731
+    assert ipv4[sg(ssh_world)].status is Status.FAIL
+    assert ipv4[sg(ssh_world)].reason == "ingress tcp 22-22 from 0.0.0.0/0 admits port(s) 22"
+    assert ipv4[sg(rdp_range)].status is Status.FAIL
+    assert "admits port(s) 3389" in ipv4[sg(rdp_range)].reason
+    assert ipv4[sg(all_v6)].status is Status.PASS
+    assert ipv4[sg(web)].status is Status.PASS
+    assert ipv6[sg(all_v6)].status is Status.FAIL
+    assert ipv6[sg(all_v6)].reason == "ingress all traffic from ::/0 admits port(s) 22, 3389"
+    assert ipv6[sg(ssh_world)].status is Status.PASS
+    assert ipv6[sg(web)].status is Status.PASS
+    assert ipv4[sg(web)].evidence["security_group"]["GroupName"] == "web"
+
+
+def test_sg_admin_ports_parameter(collect: Any, ec2: Any, vpc_id: str) -> None:
+    web = security_group(ec2, vpc_id, "web", [tcp(443, 443, v4="0.0.0.0/0")])
+
+    results = collect("ec2", parameters={"ec2_sg_no_admin_ingress_ipv4": {"admin_ports": [443]}})
+
+    result = results["ec2_sg_no_admin_ingress_ipv4"][arn(f"security-group/{web}")]
+    assert result.status is Status.FAIL
+    assert result.evidence["admin_ports"] == [443]
+
+
+def test_default_sg_restricts_all(collect: Any, ec2: Any, vpc_id: str) -> None:
+    groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])[
+        "SecurityGroups"
+    ]
+    locked = next(group for group in groups if group["VpcId"] == vpc_id)
+    ec2.revoke_security_group_egress(
+        GroupId=locked["GroupId"], IpPermissions=locked["IpPermissionsEgress"]
+    )
+    if locked["IpPermissions"]:
+        ec2.revoke_security_group_ingress(
+            GroupId=locked["GroupId"], IpPermissions=locked["IpPermissions"]
+        )
+    untouched = next(group for group in groups if group["VpcId"] != vpc_id)
+
+    results = collect("ec2")["ec2_default_sg_restricts_all"]
+
+    assert results[arn(f"security-group/{locked['GroupId']}")].status is Status.PASS
+    failing = results[arn(f"security-group/{untouched['GroupId']}")]
+    assert failing.status is Status.FAIL
+    assert "1 outbound rule(s)" in failing.reason
+    assert len(results) == len(groups)  # only default groups are judged
+
+
+def test_nacl_admin_ingress(collect: Any, ec2: Any, vpc_id: str) -> None:
+    web_only = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(
+        NetworkAclId=web_only,
+        RuleNumber=100,
+        Protocol="6",
+        RuleAction="allow",
+        Egress=False,
+        CidrBlock="0.0.0.0/0",
+        PortRange={"From": 443, "To": 443},
+    )
+    ssh_denied_first = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    for number, action, ports in ((90, "deny", {"From": 22, "To": 22}), (100, "allow", None)):
+        ec2.create_network_acl_entry(
+            NetworkAclId=ssh_denied_first,
+            RuleNumber=number,
+            Protocol="6" if ports else "-1",
+            RuleAction=action,
+            Egress=False,
+            CidrBlock="0.0.0.0/0",
+            **({"PortRange": ports} if ports else {}),
+        )
+
+    results = collect("ec2")["ec2_nacl_no_admin_ingress"]
+
+    assert results[arn(f"network-acl/{web_only}")].status is Status.PASS
+    denied_first = results[arn(f"network-acl/{ssh_denied_first}")]
+    assert denied_first.status is Status.FAIL
+    # Port 22 hits the deny at rule 90 first; only 3389 reaches the allow-all rule.
+    assert denied_first.reason == "rule 100 allows protocol -1 from 0.0.0.0/0 to port 3389"
+
+
+def test_instance_imdsv2(collect: Any, ec2: Any) -> None:
+    def launch(tokens: str) -> str:
+        reservation = ec2.run_instances(
+            ImageId=AMI, MinCount=1, MaxCount=1, MetadataOptions={"HttpTokens": tokens}
+        )
+        return reservation["Instances"][0]["InstanceId"]
+
+    required, optional = launch("required"), launch("optional")
+
+    results = collect("ec2")["ec2_instance_imdsv2"]
+
+    assert results[arn(f"instance/{required}")].status is Status.PASS
+    assert results[arn(f"instance/{optional}")].status is Status.FAIL
+    assert results[arn(f"instance/{optional}")].reason == "IMDSv1 allowed (HttpTokens=optional)"
+
+
+def test_instances_multi_az(collect: Any, ec2: Any) -> None:
+    region_id = f"{ACCOUNT_ID}:{REGION}"
+
+    def launch(zone: str) -> None:
+        ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, Placement={"AvailabilityZone": zone})
+
+    none = collect("ec2")["ec2_instances_multi_az"][region_id]
+    launch("us-east-1a")
+    one_zone = collect("ec2")["ec2_instances_multi_az"][region_id]
+    launch("us-east-1b")
+    two_zones = collect("ec2")["ec2_instances_multi_az"][region_id]
+
+    assert none.status is Status.NOT_APPLICABLE
+    assert one_zone.status is Status.FAIL
+    assert two_zones.status is Status.PASS
+    assert sorted(two_zones.evidence["running_instances_by_zone"]) == ["us-east-1a", "us-east-1b"]
+
+
+def test_hostile_names_stay_verbatim_in_evidence(collect: Any, ec2: Any, vpc_id: str) -> None:
+    group_id = ec2.create_security_group(GroupName="hostile", Description=HOSTILE, VpcId=vpc_id)[
+        "GroupId"
+    ]
+    ec2.create_tags(Resources=[group_id], Tags=[{"Key": "Name", "Value": HOSTILE}])
+
+    result = collect("ec2")["ec2_sg_no_admin_ingress_ipv4"][arn(f"security-group/{group_id}")]
+
+    assert result.evidence["security_group"]["Description"] == HOSTILE
+    assert result.evidence["security_group"]["Tags"] == [{"Key": "Name", "Value": HOSTILE}]
+    stored = json.loads(json.dumps(result.evidence))  # as the evidence store will keep it
+    assert stored["security_group"]["Description"] == HOSTILE
+
+
+def test_api_calls_do_not_multiply_with_checks(
+    collect: Any, aws_session: boto3.Session, ec2: Any
+) -> None:
+    volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    for _ in range(3):
+        ec2.create_snapshot(VolumeId=volume_id)
+    calls: list[str] = []
+    aws_session.events.register("before-call.ec2", lambda model, **_: calls.append(model.name))
+
+    collect("ec2")
+
+    assert calls.count("DescribeSnapshotAttribute") == 3  # one per snapshot
+    assert calls.count("DescribeSecurityGroups") == 1  # shared by four checks
+    assert calls.count("DescribeInstances") == 1

@@ -1,0 +1,59 @@
+"""Fixtures for evidence tests: a moto AWS account and a way to drive a run without a broker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from evidence.models import AwsAccount, CollectionRun
+from evidence.services.accounts import account_create
+from evidence.services.collection import (
+    collection_run_execute,
+    collection_run_finish,
+    collection_unit_execute,
+)
+
+MOTO_ACCOUNT = "123456789012"
+ROLE_ARN = f"arn:aws:iam::{MOTO_ACCOUNT}:role/GrcEvidenceReader"
+
+
+@pytest.fixture
+def aws(monkeypatch) -> Iterator[boto3.Session]:
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # thousands of public snapshots
+    with mock_aws():
+        yield boto3.Session(region_name="us-east-1")
+
+
+@pytest.fixture
+def account(db) -> AwsAccount:
+    return account_create(
+        account_id=MOTO_ACCOUNT,
+        name="Production",
+        role_arn=ROLE_ARN,
+        external_id="ext-secret-7f3a",
+        regions=["us-east-1"],
+    )
+
+
+def run_collection(account: AwsAccount, capture) -> CollectionRun:
+    """Drive a whole run through the services, in order, as the Celery tasks would."""
+    run = CollectionRun.objects.create(account=account, trigger=CollectionRun.Trigger.MANUAL)
+    units: list[int] = []
+    finishes: list[int] = []
+    with capture(execute=True):
+        collection_run_execute(run.pk, enqueue_unit=units.append)
+    for unit_id in units:
+        with capture(execute=True):
+            collection_unit_execute(unit_id, enqueue_finish=finishes.append)
+    assert finishes == [run.pk]
+    collection_run_finish(run.pk)
+    run.refresh_from_db()
+    return run
