@@ -1,5 +1,7 @@
 from evidence.models.accounts import AwsAccount
+from evidence.models.apikeys import ApiKey
 from evidence.models.audits import AuditPeriod
+from evidence.models.packets import EvidencePacket
 from evidence.models.results import CheckResult, EvidenceDocument, ImmutableEvidenceError, Resource
 from evidence.models.runs import CollectionRun, CollectionUnit
 from evidence.models.status import (
@@ -11,6 +13,7 @@ from evidence.models.status import (
 from evidence.models.workers import WorkerHeartbeat
 
 __all__ = [
+    "ApiKey",
     "AuditPeriod",
     "AwsAccount",
     "CheckResult",
@@ -20,6 +23,7 @@ __all__ = [
     "ControlStatusDaily",
     "ControlStatusEvent",
     "EvidenceDocument",
+    "EvidencePacket",
     "ImmutableEvidenceError",
     "PostureDaily",
     "Resource",

@@ -1,0 +1,1 @@
+"""Auditor evidence packets: build, sign and verify a ZIP of one audit period."""

@@ -1,0 +1,1 @@
+"""Server-rendered pages. Thin: they call selectors and services."""
