@@ -27,7 +27,7 @@ from collectors.session import (
     enabled_regions,
 )
 from evidence.models import AwsAccount, CollectionRun, CollectionUnit
-from evidence.selectors import check_parameters
+from evidence.selectors.parameters import check_parameters
 from evidence.services.ingest import unit_results_store
 from evidence.services.rollup import control_status_rollup_update
 

@@ -34,7 +34,8 @@ TRUST = {
 def record_assume_role(session: boto3.Session) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     session.events.register(
-        "before-call.sts.AssumeRole", lambda params, **kwargs: calls.append(dict(params))
+        "before-parameter-build.sts.AssumeRole",
+        lambda params, **kwargs: calls.append(dict(params)),
     )
     return calls
 
@@ -121,5 +122,6 @@ def test_enabled_regions_excludes_regions_not_opted_in(aws_session) -> None:
 
 def test_clients_retry_adaptively_with_timeouts(aws_session) -> None:
     config = ClientFactory(aws_session).client("s3").meta.config
-    assert config.retries == {"mode": "adaptive", "max_attempts": 8}
+    # max_attempts=8 retries; botocore stores it as total attempts, the first call included
+    assert config.retries == {"mode": "adaptive", "total_max_attempts": 9}
     assert (config.connect_timeout, config.read_timeout) == (5, 30)

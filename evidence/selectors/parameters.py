@@ -1,4 +1,4 @@
-"""Reads from the evidence store and catalog, shaped for services, views and the API."""
+"""Check parameters from the catalog, as the collectors take them."""
 
 from __future__ import annotations
 

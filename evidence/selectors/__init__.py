@@ -1,0 +1,1 @@
+"""Reads from the evidence store and catalog, shaped for services, views and the API."""
