@@ -14,6 +14,7 @@ from collectors.types import ApiCall, CheckContext, CheckResult, Status
 
 T = TypeVar("T")
 
+MAX_REASON = 300
 PAGINATION_PARAMS = frozenset({"NextToken", "nextToken", "Marker", "MaxItems", "MaxResults"})
 
 
@@ -50,8 +51,12 @@ def error_reason(exc: BaseException) -> str:
     """A short, secret-free reason for an AWS failure (error code and message)."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
-        return f"{error.get('Code', 'ClientError')}: {error.get('Message', '')}".strip()
-    return f"{type(exc).__name__}: {exc}"
+        reason = f"{error.get('Code', 'ClientError')}: {error.get('Message', '')}"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    # Some endpoints answer errors with an HTML page; keep reasons one short line.
+    reason = " ".join(reason.split())
+    return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 3] + "..."
 
 
 def error_code(exc: ClientError) -> str:

@@ -1,4 +1,4 @@
-"""Run registered checks against one account, per service and region, with faults turned into data."""
+"""Run the registered checks against one account per (service, region); faults become data."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ logger = logging.getLogger(__name__)
 
 GLOBAL_REGION = "global"
 # Error codes AWS returns when a client calls an opt-in region the account has not enabled.
-REGION_DISABLED_CODES = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"})
+REGION_DISABLED_CODES = frozenset(
+    {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"}
+)
 
 Parameters = Mapping[str, Mapping[str, Any]]  # check id -> parameter overrides
 
@@ -98,9 +100,7 @@ def _evaluate(spec: CheckSpec, snapshot: Any, context: CheckContext) -> list[Che
         for result in spec.evaluate(snapshot, context):
             results.append(result)
     except (ClientError, BotoCoreError) as exc:
-        results.append(
-            _error_result(spec, context.account_id, context.region, error_reason(exc))
-        )
+        results.append(_error_result(spec, context.account_id, context.region, error_reason(exc)))
     except Exception as exc:
         # A bug in one check must not lose the rest of the run: report it as data, log the trace.
         logger.exception("check %s failed in %s", spec.id, context.region)

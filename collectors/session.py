@@ -56,10 +56,6 @@ class ClientFactory:
     def region_name(self) -> str:
         return self._session.region_name or DEFAULT_REGION
 
-    @property
-    def session(self) -> boto3.Session:
-        return self._session
-
     def client(self, service_name: str, region_name: str | None = None) -> Any:
         with self._lock:
             return self._session.client(

@@ -9,7 +9,7 @@ from typing import Any
 
 
 class Status(StrEnum):
-    PASS = "PASS"
+    PASS = "PASS"  # noqa: S105 (a status, not a password)
     FAIL = "FAIL"
     ERROR = "ERROR"
     NOT_APPLICABLE = "NOT_APPLICABLE"

@@ -65,3 +65,10 @@ def collection_run_reap_task() -> list[int]:
 @shared_task
 def evidence_retention_task() -> dict[str, int]:
     return evidence_retention_apply()
+
+
+@shared_task
+def packet_build_task(packet_id: int) -> str:
+    from evidence.packets.services import packet_build  # lazy: the PDF renderer is heavy
+
+    return packet_build(packet_id).status

@@ -1,3 +1,44 @@
-"""REST API routes: /api/v1/... and the OpenAPI schema."""
+"""REST API routes: /api/v1/..., the OpenAPI schema, its docs, and the API key admin pages."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from evidence.api import keys_views
+from evidence.api import views as evidence_views
+from grc.catalog.api import views as catalog_views
+from grc.catalog.api.serializers import CONTROL_REF_PATTERN
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
+router.register("frameworks", catalog_views.FrameworkViewSet, basename="framework")
+router.register("criteria", catalog_views.CriterionViewSet, basename="criterion")
+router.register("controls", catalog_views.ControlViewSet, basename="control")
+router.register("coverage", catalog_views.CoverageViewSet, basename="coverage")
+router.register("accounts", evidence_views.AwsAccountViewSet, basename="account")
+router.register("collection-runs", evidence_views.CollectionRunViewSet, basename="collection-run")
+router.register("check-results", evidence_views.CheckResultViewSet, basename="check-result")
+router.register(
+    "evidence-documents", evidence_views.EvidenceDocumentViewSet, basename="evidence-document"
+)
+router.register("status-events", evidence_views.ControlStatusEventViewSet, basename="status-event")
+router.register(
+    "evidence-packets", evidence_views.EvidencePacketViewSet, basename="evidence-packet"
+)
+
+urlpatterns = [
+    re_path(
+        rf"^v1/controls/(?P<ref>{CONTROL_REF_PATTERN})/history/$",
+        evidence_views.ControlHistoryView.as_view(),
+        name="control-history",
+    ),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("keys/", keys_views.api_key_list, name="apikey-list"),
+    path("keys/new/", keys_views.api_key_create_view, name="apikey-create"),
+    path("keys/<int:pk>/revoke/", keys_views.api_key_revoke_view, name="apikey-revoke"),
+]

@@ -44,8 +44,9 @@ def child_env(**extra: str) -> dict[str, str]:
 class WorkerProcess:
     """A real `celery worker` child process consuming a private queue."""
 
-    def __init__(self, queue: str, log_path: Path, env: dict[str, str]) -> None:
+    def __init__(self, queue: str, log_path: Path, env: dict[str, str], beat: bool) -> None:
         self.queue = queue
+        self.beat = beat
         self.log_path = log_path
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
@@ -68,7 +69,12 @@ class WorkerProcess:
                 "-Q",
                 self.queue,
                 "-n",
-                f"{self.queue}@%h",
+                f"{uuid.uuid4().hex[:8]}@%h",
+                *(
+                    ["--beat", "--schedule", str(self.log_path.with_suffix(".beat"))]
+                    if self.beat
+                    else []
+                ),
             ],
             cwd=ROOT,
             env=self.env,
@@ -100,11 +106,13 @@ class WorkerProcess:
 def celery_worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     workers: list[WorkerProcess] = []
 
-    def start(queue: str | None = None, **extra_env: str) -> WorkerProcess:
+    def start(queue: str | None = None, beat: bool = False, **extra_env: str) -> WorkerProcess:
+        """Start a worker on ``queue`` (default: this test session's default queue)."""
         worker = WorkerProcess(
-            queue or f"test-{uuid.uuid4().hex[:8]}",
+            queue or settings.CELERY_TASK_DEFAULT_QUEUE,
             tmp_path / f"worker-{len(workers)}.log",
             child_env(**extra_env),
+            beat,
         )
         worker.start()
         workers.append(worker)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from grc.catalog.models import (
     Attestation,
@@ -123,3 +127,124 @@ class ControlParameterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"parameter_{n}")
     value = 14
     default_value = 14
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+class AwsAccountFactory(factory.django.DjangoModelFactory):
+    """An account with a daily collection schedule, as account_create would register it."""
+
+    class Meta:
+        model = "evidence.AwsAccount"
+        django_get_or_create = ("account_id",)
+        skip_postgeneration_save = True
+
+    account_id = factory.Sequence(lambda n: f"{100000000000 + n:012d}")
+    name = factory.Sequence(lambda n: f"Account {n}")
+    role_arn = factory.LazyAttribute(
+        lambda a: f"arn:aws:iam::{a.account_id}:role/GrcEvidenceReader"
+    )
+    external_id = factory.Sequence(lambda n: f"external-secret-{n}")
+    regions = factory.LazyFunction(lambda: ["us-east-1"])
+
+    @factory.post_generation
+    def schedule_hours(account, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from evidence.services.accounts import account_schedule_set
+
+            account_schedule_set(account=account, every_hours=extracted or 24)
+
+
+class CollectionRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.CollectionRun"
+
+    account = factory.SubFactory(AwsAccountFactory)
+    trigger = "schedule"
+    status = "succeeded"
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyFunction(timezone.now)
+
+
+class EvidenceDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.EvidenceDocument"
+
+    content = factory.Sequence(
+        lambda n: {
+            "configuration": {"GroupId": f"sg-{n:08x}"},
+            "sources": [{"service": "ec2", "operation": "DescribeSecurityGroups", "params": {}}],
+        }
+    )
+    sha256 = factory.LazyAttribute(
+        lambda d: hashlib.sha256(json.dumps(d.content, sort_keys=True).encode()).hexdigest()
+    )
+    size = factory.LazyAttribute(lambda d: len(json.dumps(d.content)))
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.Resource"
+
+    account = factory.SubFactory(AwsAccountFactory)
+    arn = factory.Sequence(lambda n: f"arn:aws:ec2:us-east-1:123456789012:security-group/sg-{n}")
+    resource_type = "AWS::EC2::SecurityGroup"
+    region = "us-east-1"
+    service = "ec2"
+
+
+class CollectionUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.CollectionUnit"
+        django_get_or_create = ("run", "service", "region")
+
+    run = factory.SubFactory(CollectionRunFactory)
+    service = "ec2"
+    region = "us-east-1"
+    status = "done"
+
+
+class CheckResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.CheckResult"
+
+    run = factory.SubFactory(CollectionRunFactory)
+    unit = factory.SubFactory(CollectionUnitFactory, run=factory.SelfAttribute("..run"))
+    account = factory.SelfAttribute("run.account")
+    resource = factory.SubFactory(ResourceFactory, account=factory.SelfAttribute("..account"))
+    check_id = "ec2_sg_no_admin_ingress_ipv4"
+    region = "us-east-1"
+    status = "FAIL"
+    reason = "Port 22 open to 0.0.0.0/0"
+    evidence = factory.SubFactory(EvidenceDocumentFactory)
+    collected_at = factory.LazyFunction(timezone.now)
+
+
+class ControlStatusDailyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.ControlStatusDaily"
+
+    account = factory.SubFactory(AwsAccountFactory)
+    control = factory.SubFactory(ControlFactory)
+    day = factory.LazyFunction(timezone.localdate)
+    status = "pass"
+
+
+class PostureDailyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.PostureDaily"
+
+    account = factory.SubFactory(AwsAccountFactory)
+    day = factory.LazyFunction(timezone.localdate)
+
+
+class ControlStatusEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evidence.ControlStatusEvent"
+
+    account = factory.SubFactory(AwsAccountFactory)
+    control = factory.SubFactory(ControlFactory)
+    previous_status = "pass"
+    status = "fail"
+    occurred_at = factory.LazyFunction(timezone.now)

@@ -33,4 +33,3 @@ def control_status_history(
         account_id: [DayStatus(day, statuses.get(day, "")) for day in calendar]
         for account_id, statuses in by_account.items()
     }
-

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
     "grc.catalog",
     "evidence",
@@ -139,7 +140,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Must exceed the longest task so unacknowledged (acks_late) work is not redelivered early.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -154,13 +157,58 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "evidence.api.schema.ApiAutoSchema",
+    # Views that support ?ordering= add rest_framework.filters.OrderingFilter themselves.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # An API key first, so a request without credentials gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "evidence.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["evidence.api.permissions.RolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "evidence.api.throttling.ApiKeyRateThrottle",
+        "evidence.api.throttling.SessionUserRateThrottle",
+        "evidence.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("GRC_API_RATE_PER_KEY", default="1200/minute"),
+        "user": env.str("GRC_API_RATE_PER_USER", default="600/minute"),
+        "anon": env.str("GRC_API_RATE_ANONYMOUS", default="60/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "evidence.api.exceptions.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "evidence.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("GRC_API_PAGE_SIZE", default=50),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GRC Evidence API",
-    "DESCRIPTION": "SOC 2 and CIS evidence collected from AWS accounts.",
+    "DESCRIPTION": (
+        "SOC 2 and CIS evidence collected from AWS accounts: the control catalog, accounts, "
+        "collection runs, check results, evidence documents, control status over time and "
+        "evidence packets.\n\n"
+        "Authenticate with an API key (`Authorization: Api-Key <prefix>.<secret>`, created by an "
+        "administrator under /api/keys/) or, in a browser, with the signed-in session. A key acts "
+        "with its owner's role; a read-only key (and any auditor's key) may only read. "
+        'Errors always have the body `{"error": {"code", "message", "fields"}}`.'
+    ),
     "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CheckResultStatusEnum": "evidence.models.results.CheckResult.Status",
+        "CollectionRunStatusEnum": "evidence.models.runs.CollectionRun.Status",
+        "CollectionUnitStatusEnum": "evidence.models.runs.CollectionUnit.Status",
+        "ControlStatusEnum": "evidence.models.status.ControlStatus",
+        "EvidencePacketStatusEnum": "evidence.models.packets.EvidencePacket.Status",
+    },
 }
 
 LOGGING = {
@@ -175,3 +223,6 @@ LOGGING = {
 # Evidence
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
+
+# Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).
+GRC_PACKET_SIGNING_KEY = env.str("GRC_PACKET_SIGNING_KEY", default="")

@@ -14,3 +14,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Each test session gets its own queue on the shared broker; worker processes the tests start
+# inherit the name through the environment.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault(
+    "CELERY_TASK_DEFAULT_QUEUE", f"grc-test-{os.getpid()}"
+)

@@ -51,11 +51,15 @@ def test_aws_endpoint_url_points_at_a_moto_server(aws_credentials, monkeypatch) 
         session = boto3.Session(region_name=REGION)
         session.client("logs").create_log_group(logGroupName="over-http")
         outcome = collect_account(
-            session, account_id=ACCOUNT_ID, regions=[REGION], services=["logs"]
+            session, account_id=ACCOUNT_ID, regions=[REGION], services=["logs", "iam"]
         )
     finally:
         server.stop()
     assert outcome.identity["Account"] == ACCOUNT_ID
-    (result,) = outcome.results
-    assert result.resource_id.endswith(":log-group:over-http")
-    assert result.status.value == "PASS"
+    assert outcome.errors == []
+    results = {r.check_id: r for r in outcome.results}
+    assert results["logs_retention"].resource_id.endswith(":log-group:over-http")
+    assert results["logs_retention"].status.value == "PASS"
+    assert (
+        results["iam_password_policy_min_length"].reason == "the account has no IAM password policy"
+    )

@@ -137,8 +137,9 @@ def test_no_logging_trail_fails(collect) -> None:
             True,
         ),
         (
-            "{ ($.eventName = StopLogging) || ($.eventName = CreateTrail) || ($.eventName = UpdateTrail)"
-            " || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) }",
+            "{ ($.eventName = StopLogging) || ($.eventName = CreateTrail) || "
+            "($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || "
+            "($.eventName = StartLogging) }",
             "cloudtrail_changes",
             True,
         ),

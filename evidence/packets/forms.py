@@ -1,0 +1,52 @@
+"""The packet request form: scope and samples, validated again by ``packet_request``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from evidence.models import AwsAccount
+from grc.catalog.models import Framework
+
+DATE_SPLIT = re.compile(r"[\s,;]+")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PacketRequestForm(forms.Form):
+    framework = forms.ModelChoiceField(queryset=Framework.objects.order_by("kind", "slug"))
+    period_start = forms.DateField(widget=DateInput)
+    period_end = forms.DateField(widget=DateInput)
+    accounts = forms.ModelMultipleChoiceField(
+        queryset=AwsAccount.objects.order_by("name"), widget=forms.CheckboxSelectMultiple
+    )
+    sample_dates = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Dates you chose (YYYY-MM-DD, separated by spaces or commas). Leave empty to "
+        "draw them at random.",
+    )
+    sample_count = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=366,
+        help_text="How many dates to draw at random when you give none. Neither: the last day.",
+    )
+    seed = forms.CharField(
+        required=False, max_length=64, help_text="Seed for the random draw (a new one if empty)."
+    )
+
+    def clean_sample_dates(self) -> list[dt.date]:
+        text = self.cleaned_data["sample_dates"].strip()
+        dates = []
+        for part in filter(None, DATE_SPLIT.split(text)):
+            try:
+                dates.append(dt.date.fromisoformat(part))
+            except ValueError:
+                raise ValidationError(f"Not a date: {part!r} (use YYYY-MM-DD).") from None
+        return dates

@@ -1,0 +1,169 @@
+"""Controls: the filtered list, and one control's page (history calendar, failing resources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.utils import timezone
+
+from collectors.registry import load_checks
+from evidence.models import AwsAccount, CheckResult, ControlStatus
+from evidence.selectors.accounts import latest_finished_runs
+from evidence.selectors.filters import DashboardFilters
+from evidence.selectors.history import control_status_history
+from evidence.selectors.status import (
+    STATUS_LABELS,
+    ControlRow,
+    control_rows,
+    control_statuses_current,
+    status_combined,
+)
+from grc.catalog.models import Control, Criterion, ParameterChange
+
+CALENDAR_WEEKS = 53
+
+
+@dataclass(frozen=True)
+class ControlListRow:
+    control: ControlRow
+    status: str
+    by_account: list[str]  # status per filtered account, in filter order
+
+
+def control_list(filters: DashboardFilters) -> list[ControlListRow]:
+    """Controls matching the filters, with their status per account. Four queries."""
+    controls = control_rows()
+    current = control_statuses_current(filters.account_ids)
+    rows = []
+    for control in controls.values():
+        by_account = current.get(control.pk, {})
+        status = status_combined(by_account.values())
+        if filters.control_matches(control, status):
+            statuses = [
+                by_account.get(pk, ControlStatus.NOT_EVIDENCED) for pk in filters.account_ids
+            ]
+            rows.append(ControlListRow(control, status, statuses))
+    return sorted(rows, key=lambda row: row.control.ref)
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    check_id: str
+    title: str
+    service: str
+    severity: str
+    known: bool  # False when the catalog names a check this build does not have
+
+
+def control_checks(control: Control) -> list[CheckInfo]:
+    specs = load_checks()
+    checks = []
+    for check_id in control.checks.values_list("check_id", flat=True):
+        spec = specs.get(check_id)
+        checks.append(
+            CheckInfo(
+                check_id=check_id,
+                title=spec.title if spec else "Unknown check",
+                service=spec.service if spec else "",
+                severity=str(spec.severity) if spec else "",
+                known=spec is not None,
+            )
+        )
+    return checks
+
+
+def control_criteria(control: Control) -> dict[str, list[Criterion]]:
+    """Framework name -> the criteria this control is mapped onto. One query."""
+    grouped: dict[str, list[Criterion]] = defaultdict(list)
+    criteria = Criterion.objects.filter(mappings__control=control).select_related("framework")
+    for criterion in criteria.order_by("framework__kind", "framework__slug", "position"):
+        grouped[str(criterion.framework)].append(criterion)
+    return dict(grouped)
+
+
+def parameter_changes_recent(control: Control, limit: int = 10) -> list[ParameterChange]:
+    changes = ParameterChange.objects.filter(parameter__control=control)
+    return list(changes.select_related("parameter", "changed_by")[:limit])
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    status: str  # "" for a day without a collection
+
+    @property
+    def title(self) -> str:
+        return f"{self.day:%a %Y-%m-%d}: {STATUS_LABELS.get(self.status, 'no collection')}"
+
+
+@dataclass(frozen=True)
+class AccountHistory:
+    """A year of daily status for one account: 53 week columns of 7 days (Monday first)."""
+
+    account: AwsAccount
+    weeks: list[list[CalendarDay | None]]  # None: a day after today
+    current: str
+    counts: dict[str, int]
+
+
+def history_calendars(
+    control: Control, accounts: list[AwsAccount], today: dt.date | None = None
+) -> list[AccountHistory]:
+    """One query for every account, whatever the history length."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=today.weekday(), weeks=CALENDAR_WEEKS - 1)
+    days = (today - first).days + 1
+    history = control_status_history(
+        control_id=control.pk, account_ids=[a.pk for a in accounts], days=days, until=today
+    )
+    calendars = []
+    for account in accounts:
+        entries: list[CalendarDay | None] = [
+            CalendarDay(entry.day, entry.status) for entry in history.get(account.pk, [])
+        ]
+        entries += [None] * (CALENDAR_WEEKS * 7 - len(entries))
+        known = [entry.status for entry in entries if entry and entry.status]
+        counts = {status: known.count(status) for status in ControlStatus.values}
+        calendars.append(
+            AccountHistory(
+                account=account,
+                weeks=[entries[week * 7 : week * 7 + 7] for week in range(CALENDAR_WEEKS)],
+                current=known[-1] if known else "",
+                counts=counts,
+            )
+        )
+    return calendars
+
+
+def failing_resources_page(
+    check_ids: list[str],
+    account_ids: list[int],
+    page_number: str | int | None,
+    per_page: int = 25,
+) -> Page:
+    """FAIL results of these checks in each account's latest finished run.
+
+    Three queries (runs, count, page); bounded by the size of one run, not by history.
+    """
+    runs = latest_finished_runs(account_ids)
+    results = (
+        CheckResult.objects.filter(
+            run_id__in=list(runs.values()), check_id__in=check_ids, status=CheckResult.Status.FAIL
+        )
+        .select_related("resource", "account", "evidence")
+        .only(
+            "check_id",
+            "region",
+            "reason",
+            "collected_at",
+            "resource__arn",
+            "account__name",
+            "account__account_id",
+            "evidence__sha256",
+        )
+        .order_by("account__name", "check_id", "resource__arn")
+    )
+    return Paginator(results, per_page).get_page(page_number)

@@ -1,0 +1,181 @@
+"""A packet built from a moto-collected history: six simulated days with a change after day 3."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from evidence.models import EvidencePacket
+from evidence.services.collection import product_version
+from grc.catalog.loader import catalog_load
+from grc.catalog.models import Framework
+from tests.evidence.conftest import run_collection
+from tests.factories import UserFactory
+from tests.packets.conftest import PUBLIC_KEY_B64, sha256, zip_entries
+
+pytestmark = pytest.mark.django_db
+
+BUCKET = "acme-prod-customer-data"
+BUCKET_ARN = f"arn:aws:s3:::{BUCKET}"
+DAYS = [dt.date(2026, 3, day) for day in range(1, 7)]
+SG_DESCRIPTION = '=HYPERLINK("http://x") <script>alert(1)</script>'
+
+
+def _collect_on(day: dt.date, account, capture):
+    with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC), tick=True):
+        return run_collection(account, capture)
+
+
+def _csv(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode())))
+
+
+@pytest.fixture
+def history(aws, account, django_capture_on_commit_callbacks):
+    catalog_load()
+    s3, ec2 = aws.client("s3"), aws.client("ec2")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    vpc_id = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+    group = ec2.create_security_group(
+        GroupName="acme-web", Description=SG_DESCRIPTION, VpcId=vpc_id
+    )["GroupId"]
+    for day in DAYS[:3]:
+        _collect_on(day, account, django_capture_on_commit_callbacks)
+    # The change in the middle of the period.
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+    ec2.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 3389,
+                "ToPort": 3389,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    for day in DAYS[3:]:
+        _collect_on(day, account, django_capture_on_commit_callbacks)
+    return {"group": group}
+
+
+def test_packet_of_a_collected_history(history, account, build_packet):
+    auditor = UserFactory(username="auditor-ann")
+    packet = build_packet(
+        framework=Framework.objects.get(slug="soc2-2017"),
+        period_start=dt.date(2026, 2, 27),
+        period_end=dt.date(2026, 3, 8),
+        accounts=[account],
+        requested_by=auditor,
+        sample_dates=[dt.date(2026, 3, 5), dt.date(2026, 3, 2)],
+    )
+
+    assert packet.status == EvidencePacket.Status.READY, packet.error
+    assert packet.progress == 1.0
+    assert packet.file.name.startswith("packets/")
+    raw = Path(packet.file.path).read_bytes()
+    assert sha256(raw) == packet.sha256 and len(raw) == packet.size
+    entries = zip_entries(packet.file.path)
+
+    # Daily status: partial (versioning on, MFA delete off) for three days, then failing.
+    daily = _csv(entries["controls/DP-10/daily_status.csv"])
+    assert [row["date"] for row in daily][:3] == ["2026-02-27", "2026-02-28", "2026-03-01"]
+    assert len(daily) == 10
+    by_day = {row["date"]: row for row in daily}
+    for day in ("2026-02-27", "2026-02-28", "2026-03-07", "2026-03-08"):
+        assert by_day[day]["status"] == "not_collected"
+    for day in ("2026-03-01", "2026-03-02", "2026-03-03"):
+        assert (by_day[day]["status"], by_day[day]["pass"], by_day[day]["fail"]) == (
+            "partial",
+            "1",
+            "1",
+        )
+    for day in ("2026-03-04", "2026-03-05", "2026-03-06"):
+        assert (by_day[day]["status"], by_day[day]["pass"], by_day[day]["fail"]) == (
+            "fail",
+            "0",
+            "2",
+        )
+    assert {row["account_id"] for row in daily} == {account.account_id}
+    network = {
+        row["date"]: row["status"] for row in _csv(entries["controls/NET-01/daily_status.csv"])
+    }
+    assert network["2026-03-03"] == "pass" and network["2026-03-04"] in ("fail", "partial")
+
+    # Sample-date evidence: before and after the change, different documents.
+    results = _csv(entries["controls/DP-10/results.csv"])
+    versioning = {
+        row["sample_date"]: row
+        for row in results
+        if row["check"] == "s3_bucket_versioning" and row["resource"] == BUCKET_ARN
+    }
+    before, after = versioning["2026-03-02"], versioning["2026-03-05"]
+    assert (before["status"], after["status"]) == ("PASS", "FAIL")
+    assert before["collected_at"].startswith("2026-03-02") and after["collected_at"].startswith(
+        "2026-03-05"
+    )
+    assert before["evidence_sha256"] != after["evidence_sha256"]
+    for row, state in ((before, "Enabled"), (after, "Suspended")):
+        document = entries[f"evidence/{row['evidence_sha256']}.json"]
+        assert sha256(document) == row["evidence_sha256"], "the file name is its content hash"
+        assert json.loads(document)["configuration"]["versioning"]["Status"] == state
+    cited = {
+        row["evidence_sha256"]
+        for name, data in entries.items()
+        if name.endswith("results.csv")
+        for row in _csv(data)
+    }
+    written = {name for name in entries if name.startswith("evidence/")}
+    assert written == {f"evidence/{sha}.json" for sha in cited if sha}
+    sg_rows = [
+        r for r in _csv(entries["controls/NET-01/results.csv"]) if history["group"] in r["resource"]
+    ]
+    sg_evidence = entries[f"evidence/{sg_rows[-1]['evidence_sha256']}.json"].decode()
+    assert json.dumps(SG_DESCRIPTION)[1:-1] in sg_evidence, "raw evidence is kept verbatim"
+
+    # The manifest lists every file with the right hash and size, the scope and the versions.
+    manifest = json.loads(entries["manifest.json"])
+    listed = {item["path"]: item for item in manifest["files"]}
+    assert set(listed) == set(entries) - {"manifest.json", "manifest.sig"}
+    for path, item in listed.items():
+        assert (item["sha256"], item["size"]) == (sha256(entries[path]), len(entries[path])), path
+    assert manifest["scope"] == {
+        "framework": {
+            "slug": "soc2-2017",
+            "name": "SOC 2 Trust Services Criteria",
+            "version": "2017 (points of focus rev. 2022)",
+        },
+        "period": {"start": "2026-02-27", "end": "2026-03-08"},
+        "accounts": [{"account_id": account.account_id, "name": "Production"}],
+        "sample_dates": ["2026-03-02", "2026-03-05"],
+        "sample_seed": None,
+    }
+    assert manifest["catalog_version"] == "2026.11.0"
+    assert manifest["product_version"] == product_version()
+    assert manifest["requested_by"] == "auditor-ann"
+    assert manifest["public_key"] == PUBLIC_KEY_B64
+    assert {"tools/verify.py", "README.txt", "report.html", "report.pdf"} <= set(listed)
+    assert entries["report.pdf"].startswith(b"%PDF")
+
+    # The external id never leaves the server.
+    secret = account.external_id.encode()
+    assert all(secret not in data for data in entries.values())
+    assert secret not in raw
+
+    # The report traces criterion -> control -> evidence, offline.
+    report = entries["report.html"].decode()
+    assert '<a href="#control-dp-10">DP-10</a>' in report
+    assert f'href="evidence/{after["evidence_sha256"]}.json"' in report
+    assert "2026-03-04 to 2026-03-06 failing (3 days)" in report
+    assert 'href="http' not in report and "<link" not in report and "src=" not in report
+
+    call_command("verify_packet", packet.file.path, "--public-key", PUBLIC_KEY_B64)
+    call_command("verify_packet", packet.file.path)  # defaults to this server's key

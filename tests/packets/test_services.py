@@ -1,0 +1,138 @@
+"""packet_request validation and samples; packet_build storage, immutability and signing keys."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import stat
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+
+from evidence.models import EvidencePacket
+from evidence.packets import signing
+from evidence.packets.services import packet_build, packet_request
+from tests.packets.conftest import PUBLIC_KEY_B64, zip_entries
+
+pytestmark = pytest.mark.django_db
+MARCH_1, MARCH_31 = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
+
+
+def _request(small_history, **overrides) -> EvidencePacket:
+    arguments = {
+        "framework": small_history["framework"],
+        "period_start": MARCH_1,
+        "period_end": MARCH_31,
+        "accounts": [small_history["account"]],
+        "requested_by": None,
+    }
+    return packet_request(**{**arguments, **overrides})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"period_start": MARCH_31, "period_end": MARCH_1}, "period_end"),
+        ({"accounts": []}, "accounts"),
+        ({"sample_dates": [dt.date(2026, 4, 1)]}, "sample_dates"),
+        ({"sample_dates": [dt.date(2026, 2, 28), MARCH_1]}, "sample_dates"),
+        ({"sample_count": 32}, "sample_count"),
+    ],
+)
+def test_invalid_requests_are_refused(
+    small_history, overrides, field, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(ValidationError) as refused,
+    ):
+        _request(small_history, **overrides)
+    assert field in refused.value.message_dict
+    assert not callbacks and not EvidencePacket.objects.exists()
+
+
+def test_random_samples_record_the_seed_and_repeat(
+    small_history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = _request(small_history, sample_count=5, seed="audit-2026")
+        again = _request(small_history, sample_count=5, seed="audit-2026")
+        fresh = _request(small_history, sample_count=5)
+    assert len(callbacks) == 3, "each build is enqueued after commit"
+    assert first.sample_seed == "audit-2026" and first.sample_dates == again.sample_dates
+    dates = [dt.date.fromisoformat(day) for day in first.sample_dates]
+    assert len(set(dates)) == 5 and dates == sorted(dates)
+    assert all(MARCH_1 <= day <= MARCH_31 for day in dates)
+    assert len(fresh.sample_seed) == 16 and fresh.sample_dates  # a new seed, recorded
+
+
+def test_chosen_dates_are_kept_and_default_is_the_last_day(
+    small_history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks():
+        chosen = _request(small_history, sample_dates=[dt.date(2026, 3, 9), dt.date(2026, 3, 2)])
+        default = _request(small_history)
+    assert chosen.sample_dates == ["2026-03-02", "2026-03-09"] and chosen.sample_seed == ""
+    assert default.sample_dates == ["2026-03-31"]
+
+
+def test_build_is_stored_once_and_never_rebuilt(small_packet):
+    path = Path(small_packet.file.path)
+    assert path.parent.name == "packets" and small_packet.finished_at is not None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert small_packet.requested_by.username == "auditor-ann"
+    mtime = path.stat().st_mtime_ns
+
+    again = packet_build(small_packet.pk)
+
+    assert (again.file.name, again.sha256) == (small_packet.file.name, small_packet.sha256)
+    assert path.stat().st_mtime_ns == mtime
+    assert len(list(path.parent.iterdir())) == 1, "no partial or second file left behind"
+
+
+def test_no_key_with_debug_off_fails_loudly(
+    small_history, settings, django_capture_on_commit_callbacks
+):
+    settings.GRC_PACKET_SIGNING_KEY = ""
+    settings.DEBUG = False
+    with django_capture_on_commit_callbacks():
+        packet = _request(small_history)
+
+    with pytest.raises(ImproperlyConfigured, match="GRC_PACKET_SIGNING_KEY"):
+        packet_build(packet.pk)
+
+    packet.refresh_from_db()
+    assert packet.status == EvidencePacket.Status.FAILED
+    assert "GRC_PACKET_SIGNING_KEY" in packet.error and not packet.file
+    assert not list((Path(settings.MEDIA_ROOT) / "packets").iterdir())
+
+
+def test_debug_without_key_generates_a_private_local_key(settings, tmp_path):
+    settings.GRC_PACKET_SIGNING_KEY = ""
+    settings.DEBUG = True
+    settings.DATA_DIR = tmp_path
+    first = signing.public_key_b64()
+    key_file = tmp_path / signing.LOCAL_KEY_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert signing.public_key_b64() == first != PUBLIC_KEY_B64
+
+
+def test_bad_configured_key_is_refused(settings):
+    settings.GRC_PACKET_SIGNING_KEY = base64.b64encode(b"short").decode()
+    with pytest.raises(ImproperlyConfigured, match="32 bytes"):
+        signing.signing_key()
+
+
+def test_packet_public_key_command(capsys):
+    from django.core.management import call_command
+
+    call_command("packet_public_key")
+    assert capsys.readouterr().out.strip() == PUBLIC_KEY_B64
+
+
+def test_readme_and_progress(small_packet):
+    readme = zip_entries(small_packet.file.path)["README.txt"].decode()
+    assert "python tools/verify.py PACKET.zip --public-key" in readme
+    assert "manage.py verify_packet" in readme and PUBLIC_KEY_B64 in readme
+    assert (small_packet.progress, small_packet.progress_message) == (1.0, "ready")
