@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.session
@@ -58,12 +59,32 @@ class ClientFactory:
 
     def client(self, service_name: str, region_name: str | None = None) -> Any:
         with self._lock:
-            return self._session.client(
+            client = self._session.client(
                 service_name, region_name=region_name or self.region_name, config=self._config
             )
+        if service_name == "s3control" and not _is_aws_endpoint(client.meta.endpoint_url):
+            client.meta.events.register("before-send.s3-control.*", _drop_account_host_prefix)
+        return client
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._session, name)
+
+
+def _is_aws_endpoint(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
+
+
+def _drop_account_host_prefix(request: Any, **_: Any) -> None:
+    """S3 Control puts the account id in the host name (``123456789012.<endpoint>``).
+
+    Local endpoints such as a moto server cannot resolve that name; the account id also travels
+    in the ``x-amz-account-id`` header, so the prefix is dropped for non-AWS endpoints only.
+    """
+    parts = urlsplit(request.url)
+    prefix, _, rest = parts.netloc.partition(".")
+    if prefix.isdigit() and rest:
+        request.url = urlunsplit(parts._replace(netloc=rest))
 
 
 def as_client_factory(session: boto3.Session | ClientFactory) -> ClientFactory:

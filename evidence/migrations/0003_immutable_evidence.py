@@ -1,4 +1,7 @@
-"""On PostgreSQL, refuse UPDATE of stored evidence and results at the database level too."""
+"""On PostgreSQL, refuse UPDATE of stored evidence and results at the database level too.
+
+(``%%`` because schema_editor.execute passes the SQL through parameter interpolation.)
+"""
 
 from django.db import migrations
 
@@ -7,7 +10,7 @@ TABLES = ("evidence_evidencedocument", "evidence_checkresult")
 CREATE = """
 CREATE OR REPLACE FUNCTION evidence_refuse_update() RETURNS trigger AS $$
 BEGIN
-  RAISE EXCEPTION 'stored evidence is immutable (table %)', TG_TABLE_NAME;
+  RAISE EXCEPTION 'stored evidence is immutable (table %%)', TG_TABLE_NAME;
 END;
 $$ LANGUAGE plpgsql;
 """ + "".join(

@@ -32,7 +32,10 @@ def evidence_retention_apply(*, now: dt.datetime | None = None) -> dict[str, int
         .exclude(_protected_runs())
     )
     results_deleted, _ = CheckResult.objects.filter(run__in=expired).delete()
-    runs_deleted, _ = expired.delete()
-    orphans = EvidenceDocument.objects.filter(results__isnull=True)
-    documents_deleted, _ = orphans.delete()
-    return {"results": results_deleted, "runs": runs_deleted, "documents": documents_deleted}
+    _, runs_deleted = expired.delete()
+    _, documents_deleted = EvidenceDocument.objects.filter(results__isnull=True).delete()
+    return {
+        "results": results_deleted,
+        "runs": runs_deleted.get(CollectionRun._meta.label, 0),
+        "documents": documents_deleted.get(EvidenceDocument._meta.label, 0),
+    }

@@ -5,7 +5,7 @@ from evidence.views import accounts, controls, evidence_docs, frameworks, overvi
 urlpatterns = [
     path("", overview.overview, name="overview"),
     path("collections/", overview.collections_partial, name="collections-partial"),
-    path("frameworks/<slug:slug>/", frameworks.framework_detail, name="framework-detail"),
+    path("frameworks/<str:slug>/", frameworks.framework_detail, name="framework-detail"),
     path("controls/", controls.control_index, name="control-list"),
     path("controls/<str:ref>/", controls.control_detail, name="control-detail"),
     path(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import boto3
@@ -125,3 +126,31 @@ def test_clients_retry_adaptively_with_timeouts(aws_session) -> None:
     # max_attempts=8 retries; botocore stores it as total attempts, the first call included
     assert config.retries == {"mode": "adaptive", "total_max_attempts": 9}
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
+
+
+def test_s3_control_reaches_a_local_endpoint_without_the_account_host_prefix(
+    monkeypatch, aws_credentials
+):
+    """A moto server on 127.0.0.1 cannot resolve 123456789012.127.0.0.1 (botocore's host)."""
+    from moto.server import ThreadedMotoServer
+
+    from collectors.session import ClientFactory
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+        s3control = ClientFactory(boto3.Session(region_name="us-east-1")).client("s3control")
+        s3control.put_public_access_block(
+            AccountId="123456789012",
+            PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": False},
+        )
+        config = s3control.get_public_access_block(AccountId="123456789012")
+    finally:
+        server.stop()
+
+    assert config["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
+    assert config["PublicAccessBlockConfiguration"]["IgnorePublicAcls"] is False
