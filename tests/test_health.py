@@ -1,10 +1,9 @@
 import os
 
 import pytest
+from celery import Celery
 from django.db import OperationalError, connection
 from django.test import Client
-
-from grc.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +24,8 @@ def test_healthz_reports_both_services_up(client):
 
 
 def test_healthz_is_503_when_broker_unreachable(client, monkeypatch):
-    for key in ("broker_url", "broker_write_url"):
-        monkeypatch.setattr(app.conf, key, "redis://127.0.0.1:9/0")  # nothing listens on port 9
+    unreachable = Celery("unreachable", broker="redis://127.0.0.1:9/0")  # nothing listens on 9
+    monkeypatch.setattr("grc.health.celery_app", unreachable)
 
     response = client.get("/healthz")
 

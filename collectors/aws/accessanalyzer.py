@@ -24,7 +24,7 @@ def fetch(session: Any, region: str) -> list[dict[str, Any]]:
     service="accessanalyzer",
     resource_type="AWS::AccessAnalyzer::Analyzer",
     severity=Severity.MEDIUM,
-    criteria=("soc2-2017:CC6.1", "soc2-2017:CC7.1"),
+    criteria=("cis-aws-7.0.0:2.18", "soc2-2017:CC6.1", "soc2-2017:CC7.1"),
 )
 def analyzer_enabled(analyzers: list[dict[str, Any]], ctx: CheckContext) -> Iterator[CheckResult]:
     active = [a for a in analyzers if a.get("status") == "ACTIVE"]

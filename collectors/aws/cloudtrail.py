@@ -2,18 +2,20 @@
 
 Read once per account: ListTrails names every trail with its home region; each trail is then
 described, and its status and event selectors read, in its home region. Results carry that
-region, so a multi-region trail is reported once rather than once per region.
+region, so a multi-region trail is reported once rather than once per region. The trails' log
+buckets are read and judged by the S3 module, so a bucket is public here exactly when
+``s3_bucket_not_public`` says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from collectors.aws import s3
 from collectors.readers import (
     ReadError,
     api_call,
@@ -21,16 +23,11 @@ from collectors.readers import (
     make_result,
     paginate,
     parse_time,
-    read_error_result,
 )
 from collectors.registry import check, service
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity, Status
 
 LIST_TRAILS = api_call("cloudtrail", "ListTrails")
-PUBLIC_GROUPS = (
-    "http://acs.amazonaws.com/groups/global/AllUsers",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
-)
 ALL_S3_OBJECTS = ("arn:aws:s3", "arn:aws:s3:::")
 CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
 SOC2_MONITORING = "soc2-2017:CC7.2"
@@ -56,19 +53,9 @@ class Trail:
 
 
 @dataclass(frozen=True)
-class BucketConfig:
-    name: str
-    acl: dict[str, Any] | ReadError
-    policy: dict[str, Any] | ReadError | None
-    public_access_block: dict[str, Any] | ReadError | None
-    logging: dict[str, Any] | ReadError | None  # LoggingEnabled
-
-
-@dataclass(frozen=True)
 class CloudTrailSnapshot:
     trails: list[Trail]
-    buckets: dict[str, BucketConfig]
-    account_public_access_block: dict[str, Any] | ReadError | None
+    buckets: s3.S3Snapshot | None  # the trails' log buckets; None when no trail names one
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -99,41 +86,6 @@ def _describe_homed_trails(client: Any, arns: list[str]) -> list[dict[str, Any]]
     return [trail for trail in described if trail["TrailARN"] in arns]
 
 
-def _read_bucket(s3: Any, name: str) -> BucketConfig:
-    return BucketConfig(
-        name=name,
-        acl=guarded(
-            api_call("s3", "GetBucketAcl", Bucket=name),
-            lambda: _without_metadata(s3.get_bucket_acl(Bucket=name)),
-        ),
-        policy=guarded(
-            api_call("s3", "GetBucketPolicy", Bucket=name),
-            lambda: json.loads(s3.get_bucket_policy(Bucket=name)["Policy"]),
-            missing={"NoSuchBucketPolicy": None},
-        ),
-        public_access_block=guarded(
-            api_call("s3", "GetPublicAccessBlock", Bucket=name),
-            lambda: s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"],
-            missing={"NoSuchPublicAccessBlockConfiguration": None},
-        ),
-        logging=guarded(
-            api_call("s3", "GetBucketLogging", Bucket=name),
-            lambda: s3.get_bucket_logging(Bucket=name).get("LoggingEnabled"),
-        ),
-    )
-
-
-def _account_public_access_block(session: Any, region: str, account_id: str) -> Any:
-    s3control = session.client("s3control", region_name=region)
-    return guarded(
-        api_call("s3control", "GetPublicAccessBlock", AccountId=account_id),
-        lambda: s3control.get_public_access_block(AccountId=account_id)[
-            "PublicAccessBlockConfiguration"
-        ],
-        missing={"NoSuchPublicAccessBlockConfiguration": None},
-    )
-
-
 @service("cloudtrail", Scope.GLOBAL)
 def fetch(session: Any, region: str) -> CloudTrailSnapshot:
     home_client = session.client("cloudtrail", region_name=region)
@@ -144,17 +96,12 @@ def fetch(session: Any, region: str) -> CloudTrailSnapshot:
     for home_region, arns in sorted(arns_by_region.items()):
         client = session.client("cloudtrail", region_name=home_region)
         trails.extend(read_trail(client, d) for d in _describe_homed_trails(client, arns))
-    s3 = session.client("s3", region_name=region)
-    bucket_names = sorted(
-        {t.description["S3BucketName"] for t in trails if t.description.get("S3BucketName")}
-    )
-    account_id = trails[0].arn.split(":")[4] if trails else None
+    bucket_names = {
+        t.description["S3BucketName"] for t in trails if t.description.get("S3BucketName")
+    }
     return CloudTrailSnapshot(
         trails=trails,
-        buckets={name: _read_bucket(s3, name) for name in bucket_names},
-        account_public_access_block=_account_public_access_block(session, region, account_id)
-        if account_id and bucket_names
-        else None,
+        buckets=s3.read_snapshot(session, region, names=bucket_names) if bucket_names else None,
     )
 
 
@@ -290,7 +237,7 @@ def _account_level(
     service="cloudtrail",
     resource_type="AWS::CloudTrail::Trail",
     severity=Severity.CRITICAL,
-    criteria=(SOC2_MONITORING, "soc2-2017:CC7.3"),
+    criteria=("cis-aws-7.0.0:4.1", SOC2_MONITORING, "soc2-2017:CC7.3"),
 )
 def multi_region_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield _account_level(
@@ -319,7 +266,7 @@ def _s3_object_problems(trail: Trail, *, write: bool) -> list[str]:
     service="cloudtrail",
     resource_type="AWS::CloudTrail::Trail",
     severity=Severity.MEDIUM,
-    criteria=(SOC2_MONITORING,),
+    criteria=("cis-aws-7.0.0:4.8", SOC2_MONITORING),
 )
 def s3_object_write_events(
     snapshot: CloudTrailSnapshot, ctx: CheckContext
@@ -339,7 +286,7 @@ def s3_object_write_events(
     service="cloudtrail",
     resource_type="AWS::CloudTrail::Trail",
     severity=Severity.MEDIUM,
-    criteria=(SOC2_MONITORING,),
+    criteria=("cis-aws-7.0.0:4.9", SOC2_MONITORING),
 )
 def s3_object_read_events(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield _account_level(
@@ -419,7 +366,7 @@ def _cloudwatch_delivery(trail: Trail, ctx: CheckContext) -> tuple[bool, str]:
     service="cloudtrail",
     resource_type="AWS::CloudTrail::Trail",
     severity=Severity.MEDIUM,
-    criteria=(SOC2_MONITORING,),
+    criteria=("cis-aws-7.0.0:4.2", SOC2_MONITORING),
 )
 def log_file_validation(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield from _per_trail("cloudtrail_log_file_validation", snapshot, ctx, _log_file_validation)
@@ -431,7 +378,7 @@ def log_file_validation(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iter
     service="cloudtrail",
     resource_type="AWS::CloudTrail::Trail",
     severity=Severity.MEDIUM,
-    criteria=("soc2-2017:CC6.1",),
+    criteria=("cis-aws-7.0.0:4.5", "soc2-2017:CC6.1"),
 )
 def kms_encryption(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield from _per_trail("cloudtrail_kms_encryption", snapshot, ctx, _kms_encryption)
@@ -452,57 +399,30 @@ def cloudwatch_logs(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator
 # --- trail buckets ---------------------------------------------------------------------------
 
 
-def _bucket_region(snapshot: CloudTrailSnapshot, bucket: str) -> str:
-    return next(
-        t.home_region for t in snapshot.trails if t.description.get("S3BucketName") == bucket
+def _trail_buckets(
+    check_id: str,
+    snapshot: CloudTrailSnapshot,
+    ctx: CheckContext,
+    required: tuple[str, ...],
+    decide: Callable[[s3.S3Snapshot, s3.Bucket], s3.Verdict],
+    **options: Any,
+) -> Iterator[CheckResult]:
+    """S3's per-bucket evaluation of the log buckets, reported in the home region of a trail."""
+    if snapshot.buckets is None:
+        yield _no_trails(check_id, ctx)
+        return
+    buckets = snapshot.buckets
+    # A bucket several trails share is reported in the first such trail's home region.
+    home = {t.description.get("S3BucketName"): t.home_region for t in reversed(snapshot.trails)}
+    yield from s3.evaluate_buckets(
+        check_id,
+        buckets,
+        ctx,
+        required,
+        lambda bucket: decide(buckets, bucket),
+        region=lambda bucket: home[bucket.name],
+        **options,
     )
-
-
-def _is_public_principal(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        values = principal.get("AWS", [])
-        return "*" in (values if isinstance(values, list) else [values])
-    return False
-
-
-def public_policy_statements(policy: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    statements = (policy or {}).get("Statement", [])
-    return [
-        statement
-        for statement in (statements if isinstance(statements, list) else [statements])
-        if statement.get("Effect") == "Allow"
-        and _is_public_principal(statement.get("Principal"))
-        and not statement.get("Condition")
-    ]
-
-
-def public_acl_grants(acl: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        grant
-        for grant in acl.get("Grants", [])
-        if grant.get("Grantee", {}).get("URI") in PUBLIC_GROUPS
-    ]
-
-
-def _block_flag(flag: str, *blocks: Any) -> bool:
-    return any(isinstance(block, Mapping) and block.get(flag) for block in blocks)
-
-
-def _bucket_sources(name: str, *operations: str) -> tuple[ApiCall, ...]:
-    return tuple(api_call("s3", operation, Bucket=name) for operation in operations)
-
-
-def _public_exposure(
-    acl: Mapping[str, Any], policy: Mapping[str, Any] | None, *blocks: Any
-) -> list[str]:
-    exposure = []
-    if public_acl_grants(acl) and not _block_flag("IgnorePublicAcls", *blocks):
-        exposure.append("its ACL grants access to AllUsers/AuthenticatedUsers")
-    if public_policy_statements(policy) and not _block_flag("RestrictPublicBuckets", *blocks):
-        exposure.append('its policy allows Principal "*" without a condition')
-    return exposure
 
 
 @check(
@@ -514,42 +434,15 @@ def _public_exposure(
     criteria=("soc2-2017:CC6.1", SOC2_MONITORING),
 )
 def bucket_not_public(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    check_id = "cloudtrail_bucket_not_public"
-    if not snapshot.buckets:
-        yield _no_trails(check_id, ctx)
-    for name, bucket in snapshot.buckets.items():
-        arn, region = f"arn:aws:s3:::{name}", _bucket_region(snapshot, name)
-        pieces = (
-            bucket.acl,
-            bucket.policy,
-            bucket.public_access_block,
-            snapshot.account_public_access_block,
-        )
-        failed = next((piece for piece in pieces if isinstance(piece, ReadError)), None)
-        if failed:
-            yield read_error_result(check_id, ctx, arn, failed, region=region)
-            continue
-        exposure = _public_exposure(*pieces)
-        yield make_result(
-            check_id,
-            ctx,
-            arn,
-            Status.FAIL if exposure else Status.PASS,
-            f"trail bucket {name} is public: " + "; ".join(exposure)
-            if exposure
-            else f"trail bucket {name} grants no public access",
-            evidence={
-                "Acl": bucket.acl,
-                "Policy": bucket.policy,
-                "PublicAccessBlockConfiguration": bucket.public_access_block,
-                "AccountPublicAccessBlockConfiguration": snapshot.account_public_access_block,
-            },
-            sources=(
-                *_bucket_sources(name, "GetBucketAcl", "GetBucketPolicy", "GetPublicAccessBlock"),
-                api_call("s3control", "GetPublicAccessBlock"),
-            ),
-            region=region,
-        )
+    return _trail_buckets(
+        "cloudtrail_bucket_not_public",
+        snapshot,
+        ctx,
+        s3.NOT_PUBLIC_READS,
+        s3.public_verdict,
+        optional=("policy_status",),
+        account_level=True,
+    )
 
 
 @check(
@@ -558,27 +451,13 @@ def bucket_not_public(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterat
     service="cloudtrail",
     resource_type="AWS::S3::Bucket",
     severity=Severity.MEDIUM,
-    criteria=(SOC2_MONITORING,),
+    criteria=("cis-aws-7.0.0:4.4", SOC2_MONITORING),
 )
 def bucket_access_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    check_id = "cloudtrail_bucket_access_logging"
-    if not snapshot.buckets:
-        yield _no_trails(check_id, ctx)
-    for name, bucket in snapshot.buckets.items():
-        arn, region = f"arn:aws:s3:::{name}", _bucket_region(snapshot, name)
-        if isinstance(bucket.logging, ReadError):
-            yield read_error_result(check_id, ctx, arn, bucket.logging, region=region)
-            continue
-        target = (bucket.logging or {}).get("TargetBucket")
-        yield make_result(
-            check_id,
-            ctx,
-            arn,
-            Status.PASS if target else Status.FAIL,
-            f"trail bucket {name} logs access to {target}"
-            if target
-            else f"trail bucket {name} has no server access logging",
-            evidence={"LoggingEnabled": bucket.logging},
-            sources=_bucket_sources(name, "GetBucketLogging"),
-            region=region,
-        )
+    return _trail_buckets(
+        "cloudtrail_bucket_access_logging",
+        snapshot,
+        ctx,
+        ("logging",),
+        lambda _, bucket: s3.access_logging_verdict(bucket),
+    )

@@ -571,6 +571,26 @@ def _evaluate(
     )
 
 
+# name -> the CIS AWS Foundations v7.0.0 recommendation the alarm answers.
+CIS_7_REFS = {
+    "unauthorized_api_calls": "5.1",
+    "console_no_mfa": "5.2",
+    "root_usage": "5.3",
+    "iam_policy_changes": "5.4",
+    "cloudtrail_changes": "5.5",
+    "console_auth_failures": "5.6",
+    "cmk_disable_deletion": "5.7",
+    "s3_policy_changes": "5.8",
+    "config_changes": "5.9",
+    "security_group_changes": "5.10",
+    "nacl_changes": "5.11",
+    "network_gateway_changes": "5.12",
+    "route_table_changes": "5.13",
+    "vpc_changes": "5.14",
+    "organizations_changes": "5.15",
+}
+
+
 def _register(name: str, watched: str) -> None:
     check_id = f"cloudwatch_alarm_{name}"
 
@@ -583,7 +603,7 @@ def _register(name: str, watched: str) -> None:
         service="cloudwatch",
         resource_type="AWS::Logs::MetricFilter",
         severity=Severity.MEDIUM,
-        criteria=("soc2-2017:CC7.2", "soc2-2017:CC7.3"),
+        criteria=(f"cis-aws-7.0.0:{CIS_7_REFS[name]}", "soc2-2017:CC7.2", "soc2-2017:CC7.3"),
     )(evaluate)
 
 

@@ -55,7 +55,7 @@ def _recorder_problems(
     service="config",
     resource_type="AWS::Config::ConfigurationRecorder",
     severity=Severity.HIGH,
-    criteria=("soc2-2017:CC7.1", "soc2-2017:CC8.1"),
+    criteria=("cis-aws-7.0.0:4.3", "soc2-2017:CC7.1", "soc2-2017:CC8.1"),
 )
 def recorder_all_regions(snapshot: ConfigSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     sources = (DESCRIBE_RECORDERS, DESCRIBE_RECORDER_STATUS, DESCRIBE_DELIVERY_CHANNELS)

@@ -21,9 +21,24 @@ from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity
 SERVICE = "ec2"
 OPEN_IPV4 = "0.0.0.0/0"
 OPEN_IPV6 = "::/0"
-PORTED_PROTOCOLS = {"tcp", "udp", "6", "17"}
+PORTED_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
+TCP_PROTOCOLS = frozenset({"tcp", "6"})
 ADMIN_PORTS = {"admin_ports": [22, 3389]}
+CIFS_PORTS = [445]  # SMB over TCP
 LIVE_STATES = ["pending", "running", "stopping", "stopped"]
+
+
+@dataclass(frozen=True)
+class OpenSource:
+    """Where a security group rule names an internet-wide source: the list key, the CIDR key."""
+
+    ranges_key: str
+    cidr_key: str
+    cidr: str
+
+
+OPEN_IPV4_SOURCE = OpenSource("IpRanges", "CidrIp", OPEN_IPV4)
+OPEN_IPV6_SOURCE = OpenSource("Ipv6Ranges", "CidrIpv6", OPEN_IPV6)
 
 
 @dataclass(frozen=True)
@@ -149,13 +164,17 @@ def _result(
     )
 
 
-def _covers_admin_port(
-    protocol: str, from_port: int | None, to_port: int | None, ports: Iterable[int]
+def _covered_ports(
+    protocol: str,
+    from_port: int | None,
+    to_port: int | None,
+    ports: Iterable[int],
+    protocols: frozenset[str] = PORTED_PROTOCOLS,
 ) -> list[int]:
-    """Admin ports a rule or entry admits: all for protocol -1, those in range for tcp/udp."""
+    """Ports a rule or entry admits: all for protocol -1, those in range for ``protocols``."""
     if protocol == "-1":
         return list(ports)
-    if protocol.lower() not in PORTED_PROTOCOLS:
+    if protocol.lower() not in protocols:
         return []
     if from_port is None or to_port is None or from_port == -1:
         return list(ports)  # tcp/udp without a range means every port
@@ -179,6 +198,7 @@ def _describe_rule(rule: Mapping[str, Any], cidr: str) -> str:
     service=SERVICE,
     resource_type="AWS::EC2::VPC",
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:4.7",),
 )
 def vpc_flow_logs_enabled(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     for vpc in snapshot.vpcs.items:
@@ -208,6 +228,7 @@ def vpc_flow_logs_enabled(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[
     service=SERVICE,
     resource_type="AWS::EC2::Region",
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:6.1.1",),
 )
 def ebs_default_encryption(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     enabled = bool(snapshot.ebs_default_encryption.get("EbsEncryptionByDefault"))
@@ -285,33 +306,47 @@ def ebs_snapshot_not_public(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterato
         )
 
 
-def _open_admin_rules(
-    group: Mapping[str, Any], ranges_key: str, cidr_key: str, open_cidr: str, ports: list[int]
+def _open_port_rules(
+    group: Mapping[str, Any],
+    sources: Iterable[OpenSource],
+    ports: list[int],
+    protocols: frozenset[str],
 ) -> list[str]:
+    """Each ingress rule admitting one of ``ports`` from an internet-wide source, described."""
     findings = []
     for rule in group.get("IpPermissions", []):
-        if not any(r.get(cidr_key) == open_cidr for r in rule.get(ranges_key, [])):
-            continue
-        covered = _covers_admin_port(
-            str(rule.get("IpProtocol")), rule.get("FromPort"), rule.get("ToPort"), ports
-        )
-        if covered:
-            admitted = ", ".join(map(str, covered))
-            findings.append(f"{_describe_rule(rule, open_cidr)} admits port(s) {admitted}")
+        for source in sources:
+            if not any(
+                r.get(source.cidr_key) == source.cidr for r in rule.get(source.ranges_key, [])
+            ):
+                continue
+            covered = _covered_ports(
+                str(rule.get("IpProtocol")),
+                rule.get("FromPort"),
+                rule.get("ToPort"),
+                ports,
+                protocols,
+            )
+            if covered:
+                admitted = ", ".join(map(str, covered))
+                findings.append(f"{_describe_rule(rule, source.cidr)} admits port(s) {admitted}")
     return findings
 
 
-def _sg_admin_ingress(
+def _sg_open_ingress(
     check_id: str,
     snapshot: Ec2Snapshot,
     ctx: CheckContext,
-    ranges_key: str,
-    cidr_key: str,
-    open_cidr: str,
+    *,
+    sources: tuple[OpenSource, ...],
+    ports: list[int],
+    ports_key: str,
+    protocols: frozenset[str] = PORTED_PROTOCOLS,
 ) -> Iterator[CheckResult]:
-    ports = [int(port) for port in ctx.parameters["admin_ports"]]
+    """One result per security group: FAIL if a rule opens ``ports`` to any of ``sources``."""
+    cidrs = " or ".join(source.cidr for source in sources)
     for group in snapshot.security_groups.items:
-        findings = _open_admin_rules(group, ranges_key, cidr_key, open_cidr, ports)
+        findings = _open_port_rules(group, sources, ports, protocols)
         yield _result(
             check_id,
             ctx,
@@ -319,10 +354,19 @@ def _sg_admin_ingress(
             _arn(snapshot, ctx, f"security-group/{group['GroupId']}"),
             "AWS::EC2::SecurityGroup",
             Status.FAIL if findings else Status.PASS,
-            "; ".join(findings) or f"no ingress from {open_cidr} to ports {ports}",
-            {"security_group": group, "admin_ports": ports},
+            "; ".join(findings) or f"no ingress from {cidrs} to ports {ports}",
+            {"security_group": group, ports_key: ports},
             (snapshot.security_groups.call,),
         )
+
+
+def _sg_admin_ingress(
+    check_id: str, snapshot: Ec2Snapshot, ctx: CheckContext, source: OpenSource
+) -> Iterator[CheckResult]:
+    ports = [int(port) for port in ctx.parameters["admin_ports"]]
+    return _sg_open_ingress(
+        check_id, snapshot, ctx, sources=(source,), ports=ports, ports_key="admin_ports"
+    )
 
 
 @check(
@@ -332,11 +376,10 @@ def _sg_admin_ingress(
     resource_type="AWS::EC2::SecurityGroup",
     severity=Severity.HIGH,
     parameters=ADMIN_PORTS,
+    criteria=("cis-aws-7.0.0:6.3",),
 )
 def sg_no_admin_ingress_ipv4(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    return _sg_admin_ingress(
-        "ec2_sg_no_admin_ingress_ipv4", snapshot, ctx, "IpRanges", "CidrIp", OPEN_IPV4
-    )
+    return _sg_admin_ingress("ec2_sg_no_admin_ingress_ipv4", snapshot, ctx, OPEN_IPV4_SOURCE)
 
 
 @check(
@@ -346,10 +389,29 @@ def sg_no_admin_ingress_ipv4(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterat
     resource_type="AWS::EC2::SecurityGroup",
     severity=Severity.HIGH,
     parameters=ADMIN_PORTS,
+    criteria=("cis-aws-7.0.0:6.4",),
 )
 def sg_no_admin_ingress_ipv6(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    return _sg_admin_ingress(
-        "ec2_sg_no_admin_ingress_ipv6", snapshot, ctx, "Ipv6Ranges", "CidrIpv6", OPEN_IPV6
+    return _sg_admin_ingress("ec2_sg_no_admin_ingress_ipv6", snapshot, ctx, OPEN_IPV6_SOURCE)
+
+
+@check(
+    "ec2_sg_no_cifs_ingress",
+    title="Security groups allow no CIFS/SMB (TCP 445) ingress from 0.0.0.0/0 or ::/0",
+    service=SERVICE,
+    resource_type="AWS::EC2::SecurityGroup",
+    severity=Severity.HIGH,
+    criteria=("cis-aws-7.0.0:6.1.2",),
+)
+def sg_no_cifs_ingress(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    return _sg_open_ingress(
+        "ec2_sg_no_cifs_ingress",
+        snapshot,
+        ctx,
+        sources=(OPEN_IPV4_SOURCE, OPEN_IPV6_SOURCE),
+        ports=CIFS_PORTS,
+        ports_key="cifs_ports",
+        protocols=TCP_PROTOCOLS,  # CIFS is TCP only; a UDP rule on 445 does not expose it
     )
 
 
@@ -359,6 +421,7 @@ def sg_no_admin_ingress_ipv6(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterat
     service=SERVICE,
     resource_type="AWS::EC2::SecurityGroup",
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:6.5",),
 )
 def default_sg_restricts_all(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     for group in snapshot.security_groups.items:
@@ -396,7 +459,7 @@ def _nacl_open_admin_ports(acl: Mapping[str, Any], ports: list[int]) -> list[str
         for entry in entries:
             port_range = entry.get("PortRange", {})
             protocol = str(entry.get("Protocol"))
-            if _covers_admin_port(protocol, port_range.get("From"), port_range.get("To"), [port]):
+            if _covered_ports(protocol, port_range.get("From"), port_range.get("To"), [port]):
                 if entry.get("RuleAction") == "allow":
                     cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
                     findings.append(
@@ -414,6 +477,7 @@ def _nacl_open_admin_ports(acl: Mapping[str, Any], ports: list[int]) -> list[str
     resource_type="AWS::EC2::NetworkAcl",
     severity=Severity.MEDIUM,
     parameters=ADMIN_PORTS,
+    criteria=("cis-aws-7.0.0:6.2",),
 )
 def nacl_no_admin_ingress(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     ports = [int(port) for port in ctx.parameters["admin_ports"]]
@@ -438,6 +502,7 @@ def nacl_no_admin_ingress(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[
     service=SERVICE,
     resource_type="AWS::EC2::Instance",
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:6.7",),
 )
 def instance_imdsv2(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     for instance in snapshot.instances.items:
@@ -458,6 +523,33 @@ def instance_imdsv2(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckR
             status,
             reason,
             {"instance_id": instance["InstanceId"], "metadata_options": options},
+            (snapshot.instances.call,),
+        )
+
+
+@check(
+    "ec2_instance_profile_attached",
+    title="Running EC2 instances have an IAM instance profile",
+    service=SERVICE,
+    resource_type="AWS::EC2::Instance",
+    severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:2.16",),
+)
+def instance_profile_attached(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    # Only running instances call AWS; a stopped one is judged once it runs again.
+    for instance in snapshot.instances.items:
+        if instance.get("State", {}).get("Name") != "running":
+            continue
+        profile = instance.get("IamInstanceProfile")
+        yield _result(
+            "ec2_instance_profile_attached",
+            ctx,
+            snapshot,
+            _arn(snapshot, ctx, f"instance/{instance['InstanceId']}"),
+            "AWS::EC2::Instance",
+            Status.PASS if profile else Status.FAIL,
+            f"instance profile {profile.get('Arn')}" if profile else "no IAM instance profile",
+            {"instance_id": instance["InstanceId"], "iam_instance_profile": profile},
             (snapshot.instances.call,),
         )
 

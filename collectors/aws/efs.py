@@ -32,6 +32,7 @@ def fetch(session: Any, region: str) -> EfsSnapshot:
     service=SERVICE,
     resource_type="AWS::EFS::FileSystem",
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:3.3.1",),
 )
 def efs_encrypted(snapshot: EfsSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     for file_system in snapshot.file_systems:

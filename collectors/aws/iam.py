@@ -214,7 +214,7 @@ def _age_days(value: str | None, now: dt.datetime) -> int | None:
     service="iam",
     resource_type="AWS::IAM::Root",
     severity=Severity.CRITICAL,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.4", SOC2_LOGICAL_ACCESS),
 )
 def root_access_key_absent(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_root_access_key_absent"
@@ -242,7 +242,7 @@ def root_access_key_absent(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator
     service="iam",
     resource_type="AWS::IAM::Root",
     severity=Severity.CRITICAL,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.5", SOC2_LOGICAL_ACCESS),
 )
 def root_mfa_enabled(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_root_mfa_enabled"
@@ -273,7 +273,7 @@ def _is_root_device(device: Mapping[str, Any]) -> bool:
     service="iam",
     resource_type="AWS::IAM::Root",
     severity=Severity.HIGH,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.6", SOC2_LOGICAL_ACCESS),
 )
 def root_hardware_mfa(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_root_hardware_mfa_enabled"
@@ -313,7 +313,7 @@ def root_hardware_mfa(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Chec
     resource_type="AWS::IAM::Root",
     severity=Severity.HIGH,
     parameters={"root_use_window_days": 30},
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.7", SOC2_LOGICAL_ACCESS),
 )
 def root_recent_use(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_root_recent_use"
@@ -413,7 +413,7 @@ def _complexity(policy: Mapping[str, Any], params: Mapping[str, Any]) -> tuple[b
     resource_type="AWS::IAM::AccountPasswordPolicy",
     severity=Severity.MEDIUM,
     parameters={"password_min_length": 14},
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.8", SOC2_LOGICAL_ACCESS),
 )
 def password_min_length(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield _password_policy_result("iam_password_policy_min_length", snapshot, ctx, _min_length)
@@ -426,7 +426,7 @@ def password_min_length(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Ch
     resource_type="AWS::IAM::AccountPasswordPolicy",
     severity=Severity.MEDIUM,
     parameters={"password_reuse_prevention": 24},
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.9", SOC2_LOGICAL_ACCESS),
 )
 def password_reuse(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield _password_policy_result("iam_password_policy_reuse", snapshot, ctx, _reuse)
@@ -480,7 +480,7 @@ def _user_result(
     service="iam",
     resource_type="AWS::IAM::User",
     severity=Severity.HIGH,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.10", SOC2_LOGICAL_ACCESS),
 )
 def user_console_mfa(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_user_console_mfa"
@@ -535,7 +535,7 @@ def _stale_credentials(
     resource_type="AWS::IAM::User",
     severity=Severity.MEDIUM,
     parameters={"credential_unused_days": 45},
-    criteria=(SOC2_ACCESS_REMOVAL,),
+    criteria=("cis-aws-7.0.0:2.11", SOC2_ACCESS_REMOVAL),
 )
 def credentials_unused(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_credentials_unused"
@@ -591,7 +591,7 @@ def user_one_active_key(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Ch
     resource_type="AWS::IAM::User",
     severity=Severity.MEDIUM,
     parameters={"access_key_max_age_days": 90},
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.12", SOC2_LOGICAL_ACCESS),
 )
 def access_key_rotated(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_access_key_rotated"
@@ -638,7 +638,7 @@ def access_key_rotated(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Che
     service="iam",
     resource_type="AWS::IAM::User",
     severity=Severity.LOW,
-    criteria=(SOC2_ACCESS_REVIEW,),
+    criteria=("cis-aws-7.0.0:2.13", SOC2_ACCESS_REVIEW),
 )
 def user_no_attached_policies(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_user_no_attached_policies"
@@ -694,7 +694,7 @@ def _full_admin_statements(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     service="iam",
     resource_type="AWS::IAM::Policy",
     severity=Severity.HIGH,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.14", SOC2_LOGICAL_ACCESS),
 )
 def policy_no_full_admin(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_policy_no_full_admin"
@@ -764,7 +764,7 @@ def _identities_with_policy(snapshot: IamSnapshot, policy_suffix: str) -> list[s
     service="iam",
     resource_type="AWS::IAM::Role",
     severity=Severity.LOW,
-    criteria=("soc2-2017:CC7.4",),
+    criteria=("cis-aws-7.0.0:2.15", "soc2-2017:CC7.4"),
 )
 def support_role_exists(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     roles = [arn for arn in _identities_with_policy(snapshot, SUPPORT_POLICY) if ":role/" in arn]
@@ -787,7 +787,7 @@ def support_role_exists(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Ch
     service="iam",
     resource_type="AWS::IAM::Policy",
     severity=Severity.LOW,
-    criteria=(SOC2_LOGICAL_ACCESS,),
+    criteria=("cis-aws-7.0.0:2.20", SOC2_LOGICAL_ACCESS),
 )
 def cloudshell_full_access(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     identities = _identities_with_policy(snapshot, CLOUDSHELL_POLICY)
@@ -810,7 +810,7 @@ def cloudshell_full_access(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator
     service="iam",
     resource_type="AWS::IAM::ServerCertificate",
     severity=Severity.MEDIUM,
-    criteria=("soc2-2017:CC6.7",),
+    criteria=("cis-aws-7.0.0:2.17", "soc2-2017:CC6.7"),
 )
 def server_certificates(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_server_certificates_not_expired"

@@ -95,7 +95,7 @@ def _key_result(key: KmsKey, ctx: CheckContext) -> CheckResult:
     service="kms",
     resource_type="AWS::KMS::Key",
     severity=Severity.MEDIUM,
-    criteria=("soc2-2017:CC6.1", "soc2-2017:CC6.7"),
+    criteria=("cis-aws-7.0.0:4.6", "soc2-2017:CC6.1", "soc2-2017:CC6.7"),
 )
 def key_rotation(keys: list[KmsKey], ctx: CheckContext) -> Iterator[CheckResult]:
     if not keys:

@@ -103,6 +103,7 @@ def _flag(field: str, on: str, off: str) -> Decide:
     service=SERVICE,
     resource_type=DB_INSTANCE,
     severity=Severity.HIGH,
+    criteria=("cis-aws-7.0.0:3.2.1",),
 )
 def instance_encrypted(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     decide = _flag("StorageEncrypted", "storage encrypted", "storage not encrypted")
@@ -117,6 +118,7 @@ def instance_encrypted(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[Che
     service=SERVICE,
     resource_type=DB_INSTANCE,
     severity=Severity.CRITICAL,
+    criteria=("cis-aws-7.0.0:3.2.3",),
 )
 def instance_not_public(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     def decide(instance: Mapping[str, Any], ctx: CheckContext) -> tuple[Status, str]:
@@ -139,6 +141,7 @@ def instance_not_public(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[Ch
     service=SERVICE,
     resource_type=DB_INSTANCE,
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:3.2.4",),
 )
 def instance_multi_az(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     decide = _flag("MultiAZ", "Multi-AZ deployment", "single-AZ deployment")
@@ -171,6 +174,7 @@ def backup_retention(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[Check
     service=SERVICE,
     resource_type=DB_INSTANCE,
     severity=Severity.LOW,
+    criteria=("cis-aws-7.0.0:3.2.2",),
 )
 def auto_minor_upgrade(snapshot: RdsSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     decide = _flag(

@@ -2,13 +2,16 @@
 
 Each per-bucket call is kept as its response or a ReadError, so a failure on one bucket
 (AccessDenied on its policy, say) becomes ERROR results for that bucket and for the checks
-that need that call only.
+that need that call only. Buckets are read concurrently on a small bounded pool (about seven
+calls each, so a large account would otherwise be read one round trip at a time).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -17,6 +20,7 @@ from botocore import xform_name
 
 from collectors.readers import ReadError, api_call, guarded, jsonable, make_result, paginate
 from collectors.registry import check, service
+from collectors.session import as_client_factory
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity, Status
 
 SERVICE = "s3"
@@ -48,6 +52,7 @@ RESTRICTING_KEYS = frozenset(
     )
 )
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
+BUCKET_WORKERS = 8  # per S3 unit; the runner runs up to 8 units at once besides
 
 
 OPERATIONS = {  # Bucket field -> the S3 operation that reads it
@@ -60,6 +65,7 @@ OPERATIONS = {  # Bucket field -> the S3 operation that reads it
     "logging": "GetBucketLogging",
 }
 Read = dict[str, Any] | ReadError | None  # None: the configuration does not exist
+NOT_PUBLIC_READS = ("acl", "policy", "public_access_block")  # what public_verdict needs
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,35 @@ class S3Snapshot:
     buckets: tuple[Bucket, ...]
 
 
+class RegionalClients:
+    """One S3 client per bucket region, created on first use; shared by the reading threads.
+
+    Clients are thread-safe once made; creating them goes through the ClientFactory's lock.
+    """
+
+    def __init__(self, session: Any) -> None:
+        self._factory = as_client_factory(session)
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, region: str) -> Any:
+        with self._lock:
+            if region not in self._clients:
+                self._clients[region] = self._factory.client(SERVICE, region_name=region)
+            return self._clients[region]
+
+
 @service(SERVICE, Scope.GLOBAL)
 def fetch(session: Any, region: str) -> S3Snapshot:
+    return read_snapshot(session, region)
+
+
+def read_snapshot(session: Any, region: str, names: Iterable[str] | None = None) -> S3Snapshot:
+    """The account's block public access and the buckets ``names`` (default: every bucket).
+
+    Other services' checks that judge buckets (CloudTrail's log buckets) read them here too.
+    """
+    session = as_client_factory(session)
     identity = session.client("sts", region_name=region).get_caller_identity()
     account_id = identity["Account"]
     account_block = _read(
@@ -100,18 +133,21 @@ def fetch(session: Any, region: str) -> S3Snapshot:
         service="s3control",
         AccountId=account_id,
     )
-    clients = {region: session.client("s3", region_name=region)}
-    names = [
-        bucket["Name"]
-        for bucket in paginate(
-            clients[region], "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000}
+    clients = RegionalClients(session)
+    if names is None:
+        listed = paginate(
+            clients(region), "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000}
         )
-    ]
+        names = (bucket["Name"] for bucket in listed)
+    ordered = sorted(set(names))
+    # Each bucket's faults are ReadErrors inside its Bucket; map() keeps the sorted order.
+    with ThreadPoolExecutor(max_workers=max(1, min(BUCKET_WORKERS, len(ordered)))) as pool:
+        buckets = tuple(pool.map(lambda name: read_bucket(clients, region, name), ordered))
     return S3Snapshot(
         account_id=account_id,
         partition=identity["Arn"].split(":")[1],
         account_block=account_block,
-        buckets=tuple(_read_bucket(session, clients, region, name) for name in names),
+        buckets=buckets,
     )
 
 
@@ -132,13 +168,11 @@ def _read(
     )
 
 
-def _read_bucket(session: Any, clients: dict[str, Any], home: str, name: str) -> Bucket:
-    location = _read(clients[home], "GetBucketLocation", Bucket=name)
+def read_bucket(clients: RegionalClients, home: str, name: str) -> Bucket:
+    location = _read(clients(home), "GetBucketLocation", Bucket=name)
     region = _bucket_region(location) if isinstance(location, dict) else None
-    target = region or home  # botocore follows S3's region redirects if the guess is wrong
-    if target not in clients:
-        clients[target] = session.client("s3", region_name=target)
-    client = clients[target]
+    # botocore follows S3's region redirects if the guess (the home region) is wrong.
+    client = clients(region or home)
     policy = _read(client, "GetBucketPolicy", "NoSuchBucketPolicy", Bucket=name)
     return Bucket(
         name=name,
@@ -180,7 +214,7 @@ class Verdict:
     evidence: Mapping[str, Any]
 
 
-def _evaluate_buckets(
+def evaluate_buckets(
     check_id: str,
     snapshot: S3Snapshot,
     ctx: CheckContext,
@@ -189,8 +223,12 @@ def _evaluate_buckets(
     *,
     optional: tuple[str, ...] = (),
     account_level: bool = False,
+    region: Callable[[Bucket], str] = lambda bucket: GLOBAL,
 ) -> Iterator[CheckResult]:
-    """One result per bucket: ERROR if a required read failed, else decide(bucket)."""
+    """One result per bucket: ERROR if a required read failed, else decide(bucket).
+
+    ``region`` is the region results are reported in (S3's own checks: "global").
+    """
     for bucket in snapshot.buckets:
         errors = [getattr(bucket, field) for field in required]
         failed = _error_reason(error for error in errors if isinstance(error, ReadError))
@@ -210,7 +248,7 @@ def _evaluate_buckets(
             verdict.reason,
             evidence={"bucket": bucket.name, "bucket_region": bucket.region, **verdict.evidence},
             sources=tuple(sources),
-            region=GLOBAL,
+            region=region(bucket),
         )
 
 
@@ -324,6 +362,7 @@ def _block_evidence(snapshot: S3Snapshot, bucket: Bucket) -> dict[str, Any]:
     service=SERVICE,
     resource_type="AWS::S3::AccountPublicAccessBlock",
     severity=Severity.HIGH,
+    criteria=("cis-aws-7.0.0:3.1.4",),
 )
 def account_public_access_block(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     flags = _account_flags(snapshot)
@@ -354,6 +393,7 @@ def account_public_access_block(snapshot: S3Snapshot, ctx: CheckContext) -> Iter
     service=SERVICE,
     resource_type=BUCKET,
     severity=Severity.HIGH,
+    criteria=("cis-aws-7.0.0:3.1.4",),
 )
 def bucket_public_access_block(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     def decide(bucket: Bucket) -> Verdict:
@@ -380,7 +420,7 @@ def bucket_public_access_block(snapshot: S3Snapshot, ctx: CheckContext) -> Itera
             evidence,
         )
 
-    return _evaluate_buckets(
+    return evaluate_buckets(
         "s3_bucket_public_access_block",
         snapshot,
         ctx,
@@ -417,62 +457,67 @@ def _exposures(bucket: Bucket) -> list[tuple[str, str]]:
     return exposures
 
 
+def public_verdict(snapshot: S3Snapshot, bucket: Bucket) -> Verdict:
+    """Whether ``bucket`` is public through its ACL or policy once block public access (bucket,
+    then account level) is applied. Needs the NOT_PUBLIC_READS of the bucket to have succeeded.
+    """
+    document = _policy_document(bucket)
+    status_read = bucket.policy_status
+    evidence = {
+        "acl": bucket.body("acl"),
+        "policy": document,
+        "policy_status": bucket.body("policy_status"),
+        "policy_status_error": _error_reason(
+            [status_read] if isinstance(status_read, ReadError) else []
+        ),
+        **_block_evidence(snapshot, bucket),
+    }
+    exposures = _exposures(bucket)
+    if not exposures:
+        return Verdict(
+            Status.PASS,
+            "no ACL grant to AllUsers/AuthenticatedUsers and no policy statement allowing "
+            "any principal without a restricting condition",
+            evidence,
+        )
+    account = _account_flags(snapshot)
+    public, unknown, neutralised = [], [], []
+    for exposure, flag in exposures:
+        if _bucket_flags(bucket).get(flag):
+            neutralised.append(f"{exposure}, neutralised by bucket-level {flag}")
+        elif account is None:
+            unknown.append(exposure)
+        elif account.get(flag):
+            neutralised.append(f"{exposure}, neutralised by account-level {flag}")
+        else:
+            public.append(exposure)
+    if public:
+        return Verdict(Status.FAIL, "public: " + "; ".join(public), evidence)
+    if unknown:
+        return Verdict(
+            Status.ERROR,
+            "; ".join(unknown) + "; account-level block public access could not be read: "
+            f"{_account_error(snapshot)}",
+            evidence,
+        )
+    return Verdict(Status.PASS, "; ".join(neutralised), evidence)
+
+
 @check(
     "s3_bucket_not_public",
     title="S3 buckets are not public through ACL or policy",
     service=SERVICE,
     resource_type=BUCKET,
     severity=Severity.CRITICAL,
+    criteria=("cis-aws-7.0.0:2.21",),
 )
 def bucket_not_public(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    def decide(bucket: Bucket) -> Verdict:
-        document = _policy_document(bucket)
-        status_read = bucket.policy_status
-        evidence = {
-            "acl": bucket.body("acl"),
-            "policy": document,
-            "policy_status": bucket.body("policy_status"),
-            "policy_status_error": _error_reason(
-                [status_read] if isinstance(status_read, ReadError) else []
-            ),
-            **_block_evidence(snapshot, bucket),
-        }
-        exposures = _exposures(bucket)
-        if not exposures:
-            return Verdict(
-                Status.PASS,
-                "no ACL grant to AllUsers/AuthenticatedUsers and no policy statement allowing "
-                "any principal without a restricting condition",
-                evidence,
-            )
-        account = _account_flags(snapshot)
-        public, unknown, neutralised = [], [], []
-        for exposure, flag in exposures:
-            if _bucket_flags(bucket).get(flag):
-                neutralised.append(f"{exposure}, neutralised by bucket-level {flag}")
-            elif account is None:
-                unknown.append(exposure)
-            elif account.get(flag):
-                neutralised.append(f"{exposure}, neutralised by account-level {flag}")
-            else:
-                public.append(exposure)
-        if public:
-            return Verdict(Status.FAIL, "public: " + "; ".join(public), evidence)
-        if unknown:
-            return Verdict(
-                Status.ERROR,
-                "; ".join(unknown) + "; account-level block public access could not be read: "
-                f"{_account_error(snapshot)}",
-                evidence,
-            )
-        return Verdict(Status.PASS, "; ".join(neutralised), evidence)
-
-    return _evaluate_buckets(
+    return evaluate_buckets(
         "s3_bucket_not_public",
         snapshot,
         ctx,
-        ("acl", "policy", "public_access_block"),
-        decide,
+        NOT_PUBLIC_READS,
+        lambda bucket: public_verdict(snapshot, bucket),
         optional=("policy_status",),
         account_level=True,
     )
@@ -506,6 +551,7 @@ def _denies_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
     service=SERVICE,
     resource_type=BUCKET,
     severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:3.1.1",),
 )
 def bucket_tls_only(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     def decide(bucket: Bucket) -> Verdict:
@@ -528,7 +574,7 @@ def bucket_tls_only(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckRe
             evidence,
         )
 
-    return _evaluate_buckets("s3_bucket_tls_only", snapshot, ctx, ("policy",), decide)
+    return evaluate_buckets("s3_bucket_tls_only", snapshot, ctx, ("policy",), decide)
 
 
 @check(
@@ -554,7 +600,7 @@ def bucket_default_encryption(snapshot: S3Snapshot, ctx: CheckContext) -> Iterat
             )
         return Verdict(Status.FAIL, "no default encryption configured", evidence)
 
-    return _evaluate_buckets("s3_bucket_default_encryption", snapshot, ctx, ("encryption",), decide)
+    return evaluate_buckets("s3_bucket_default_encryption", snapshot, ctx, ("encryption",), decide)
 
 
 @check(
@@ -571,7 +617,7 @@ def bucket_versioning(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[Check
         status = Status.PASS if state == "Enabled" else Status.FAIL
         return Verdict(status, f"versioning: {state}", {"versioning": body})
 
-    return _evaluate_buckets("s3_bucket_versioning", snapshot, ctx, ("versioning",), decide)
+    return evaluate_buckets("s3_bucket_versioning", snapshot, ctx, ("versioning",), decide)
 
 
 @check(
@@ -580,6 +626,7 @@ def bucket_versioning(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[Check
     service=SERVICE,
     resource_type=BUCKET,
     severity=Severity.LOW,
+    criteria=("cis-aws-7.0.0:3.1.2",),
 )
 def bucket_mfa_delete(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     def decide(bucket: Bucket) -> Verdict:
@@ -588,7 +635,17 @@ def bucket_mfa_delete(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[Check
         status = Status.PASS if state == "Enabled" else Status.FAIL
         return Verdict(status, f"MFA delete: {state}", {"versioning": body})
 
-    return _evaluate_buckets("s3_bucket_mfa_delete", snapshot, ctx, ("versioning",), decide)
+    return evaluate_buckets("s3_bucket_mfa_delete", snapshot, ctx, ("versioning",), decide)
+
+
+def access_logging_verdict(bucket: Bucket) -> Verdict:
+    body = bucket.body("logging") or {}
+    target = body.get("LoggingEnabled")
+    if target:
+        reason = f"access logs go to s3://{target.get('TargetBucket')}/"
+        reason += str(target.get("TargetPrefix", ""))
+        return Verdict(Status.PASS, reason, {"logging": body})
+    return Verdict(Status.FAIL, "server access logging is off", {"logging": body})
 
 
 @check(
@@ -599,13 +656,6 @@ def bucket_mfa_delete(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[Check
     severity=Severity.MEDIUM,
 )
 def bucket_access_logging(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    def decide(bucket: Bucket) -> Verdict:
-        body = bucket.body("logging") or {}
-        target = body.get("LoggingEnabled")
-        if target:
-            reason = f"access logs go to s3://{target.get('TargetBucket')}/"
-            reason += str(target.get("TargetPrefix", ""))
-            return Verdict(Status.PASS, reason, {"logging": body})
-        return Verdict(Status.FAIL, "server access logging is off", {"logging": body})
-
-    return _evaluate_buckets("s3_bucket_access_logging", snapshot, ctx, ("logging",), decide)
+    return evaluate_buckets(
+        "s3_bucket_access_logging", snapshot, ctx, ("logging",), access_logging_verdict
+    )

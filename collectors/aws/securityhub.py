@@ -33,7 +33,7 @@ def fetch(session: Any, region: str) -> dict[str, Any] | None:
     service="securityhub",
     resource_type="AWS::SecurityHub::Hub",
     severity=Severity.MEDIUM,
-    criteria=("soc2-2017:CC7.2",),
+    criteria=("cis-aws-7.0.0:5.16", "soc2-2017:CC7.2"),
 )
 def securityhub_enabled(hub: dict[str, Any] | None, ctx: CheckContext) -> Iterator[CheckResult]:
     yield make_result(

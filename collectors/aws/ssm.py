@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from collectors.readers import api_call, jsonable, paginate
+from collectors.readers import api_call, jsonable, make_result, paginate
 from collectors.registry import check, service
 from collectors.types import CheckContext, CheckResult, Scope, Severity, Status
 
@@ -79,20 +79,19 @@ def instances_managed(snapshot: SsmSnapshot, ctx: CheckContext) -> Iterator[Chec
             status, reason = Status.PASS, "managed by Systems Manager, agent online"
         else:
             status, reason = Status.FAIL, f"registered with Systems Manager but agent is {ping}"
-        yield CheckResult(
-            check_id="ssm_instances_managed",
-            account_id=ctx.account_id,
-            region=snapshot.region,
-            resource_id=_instance_arn(snapshot, ctx, instance_id),
-            resource_type=INSTANCE,
-            status=status,
-            reason=reason,
+        yield make_result(
+            "ssm_instances_managed",
+            ctx,
+            _instance_arn(snapshot, ctx, instance_id),
+            status,
+            reason,
             evidence={
                 "instance_id": instance_id,
                 "tags": instance.get("Tags", []),
                 "instance_information": information,
             },
             sources=(INSTANCES_CALL, MANAGED_CALL),
+            region=snapshot.region,
         )
 
 
@@ -115,14 +114,13 @@ def patch_compliance(snapshot: SsmSnapshot, ctx: CheckContext) -> Iterator[Check
             missing = (summary.get("NonCompliantSummary") or {}).get("NonCompliantCount", 0)
             status = Status.FAIL
             reason = f"patch compliance {compliance}: {missing} non-compliant patch(es)"
-        yield CheckResult(
-            check_id="ssm_patch_compliance",
-            account_id=ctx.account_id,
-            region=snapshot.region,
-            resource_id=_instance_arn(snapshot, ctx, instance_id),
-            resource_type=INSTANCE,
-            status=status,
-            reason=reason,
+        yield make_result(
+            "ssm_patch_compliance",
+            ctx,
+            _instance_arn(snapshot, ctx, instance_id),
+            status,
+            reason,
             evidence={"instance_id": instance_id, "patch_compliance": summary},
             sources=(MANAGED_CALL, PATCH_CALL),
+            region=snapshot.region,
         )

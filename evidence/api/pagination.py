@@ -88,7 +88,9 @@ class KeysetCursorPagination(pagination.BasePagination):
             raw_timestamp, raw_id = text.split("|")
             timestamp = dt.datetime.fromisoformat(raw_timestamp)
             last_id = int(raw_id)
-        except (ValueError, UnicodeError, binascii.Error):
+            if timestamp.tzinfo is not None:  # Postgres refuses offsets beyond +-15:59
+                timestamp = timestamp.astimezone(dt.UTC)
+        except (ValueError, OverflowError, UnicodeError, binascii.Error):
             raise ValidationError(
                 {self.cursor_query_param: [self.invalid_cursor_message]}
             ) from None

@@ -86,6 +86,9 @@ class CheckResult(models.Model):
             models.Index(fields=["account", "status", "-collected_at"]),
             models.Index(fields=["run", "check_id"]),
             models.Index(fields=["resource", "-collected_at"]),
+            # Newest-first listings across all accounts (API: no account filter, or only
+            # status / check / time range), read in order with a LIMIT instead of sorted.
+            models.Index(fields=["-collected_at", "-id"], name="checkresult_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ import itertools
 import json
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from nacl.signing import SigningKey
 
 from evidence.models import AwsAccount, EvidencePacket
 from evidence.packets import report, selectors, signing, verify
-from evidence.packets.report import HtmlReport, PdfSource
+from evidence.packets.report import HtmlReport, PdfReport
 from evidence.packets.selectors import PacketControl, SampleRun
 from evidence.packets.timeline import NOT_COLLECTED, AccountTimeline
 from evidence.packets.zipwriter import HashingEntry, PacketZipWriter
@@ -77,12 +77,29 @@ class PacketScope:
 
 
 @dataclass
+class SampleSummary:
+    day: dt.date
+    accounts_collected: int = 0
+    accounts_missing: int = 0
+    results: int = 0
+    failing: int = 0
+
+
+@dataclass
 class ControlOutcome:
     """What the PDF needs of one control after its results were written (bounded)."""
 
-    sample_counts: list[tuple[dt.date, str, int, int]]  # date, account, total, failing
-    failing_rows: list[tuple]
+    samples: list[SampleSummary] = field(default_factory=list)
+    failing_rows: list[tuple] = field(default_factory=list)
     failing_total: int = 0
+
+    @property
+    def samples_shown(self) -> list[SampleSummary]:
+        return self.samples[: report.PDF_SAMPLE_DATES]
+
+    @property
+    def samples_hidden(self) -> int:
+        return max(0, len(self.samples) - report.PDF_SAMPLE_DATES)
 
 
 def _period_days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -141,7 +158,7 @@ def _write_results(
 ) -> tuple[ControlOutcome, list[str]]:
     """results.csv for every sample date; failing rows also go to the report. Returns the
     outcome and the evidence documents cited here that are not in the ZIP yet."""
-    outcome = ControlOutcome(sample_counts=[], failing_rows=[])
+    outcome = ControlOutcome()
     new_evidence: dict[str, None] = {}
 
     def lines() -> Iterator[tuple]:
@@ -153,10 +170,14 @@ def _write_results(
             )
             groups = itertools.groupby(rows, key=lambda row: row[1])
             group = next(groups, None)
+            summary = SampleSummary(day)
+            outcome.samples.append(summary)
             for entry in sample:
                 html.sample_group_start(day, entry.account, entry.finished_at)
                 if entry.run_id is None:
+                    summary.accounts_missing += 1
                     continue
+                summary.accounts_collected += 1
                 total = failing = 0
                 if group and group[0] == entry.account.account_id:
                     for row in group[1]:
@@ -173,7 +194,8 @@ def _write_results(
                     group = next(groups, None)
                 html.sample_group_end(total, failing)
                 outcome.failing_total += failing
-                outcome.sample_counts.append((day, entry.account.account_id, total, failing))
+                summary.results += total
+                summary.failing += failing
 
     sink.csv_rows(lines())
     return outcome, list(new_evidence)
@@ -254,9 +276,9 @@ def packet_zip_write(
         tempfile.TemporaryDirectory(prefix="packet-") as tmp,
         PacketZipWriter(destination, timestamp=scope.generated_at) as archive,
     ):
-        html, pdf = HtmlReport(Path(tmp) / "report.html"), PdfSource(Path(tmp) / "pdf.html")
+        html, pdf = HtmlReport(Path(tmp) / "report.html"), PdfReport(Path(tmp))
         html.head(context)
-        pdf.head(context)
+        pdf.cover(context)
         for index, packet_control in enumerate(controls):
             with archive.entry(f"{packet_control.folder}/daily_status.csv") as sink:
                 timelines = _write_daily_status(sink, scope, packet_control)
@@ -271,16 +293,14 @@ def packet_zip_write(
             _write_evidence(archive, new_evidence, written)
             if (index + 1) % every == 0:
                 progress(
-                    0.9 * (index + 1) / len(controls),
+                    0.95 * (index + 1) / len(controls),
                     f"{index + 1} of {len(controls)} controls written",
                 )
         html.foot(context)
-        pdf.foot(context)
         html.close()
-        pdf.close()
         archive.add_file("report.html", html.path)
-        progress(0.92, "rendering report.pdf")
-        report.pdf_render(pdf.path, Path(tmp) / "report.pdf")
+        progress(0.95, "finishing report.pdf")
+        pdf.finish(Path(tmp) / "report.pdf")
         archive.add_file("report.pdf", Path(tmp) / "report.pdf")
         archive.add_bytes("README.txt", report.readme_text(context))
         archive.add_file("tools/verify.py", Path(verify.__file__))

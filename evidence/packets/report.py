@@ -3,8 +3,11 @@
 Structure comes from Django templates under ``templates/packets/report/`` (autoescaped); the
 per-result rows, of which there can be hundreds of thousands, go through ``format_html``, which
 escapes every argument. The PDF is a bounded summary of the same content: per control at most
-``PDF_EXCEPTIONS_PER_ACCOUNT`` exception ranges and ``PDF_FAILING_ROWS`` failing results, with the
-count of the rest, so its size does not grow with the period; report.html and the CSVs are whole.
+``PDF_EXCEPTIONS_PER_ACCOUNT`` exception ranges per account, ``PDF_SAMPLE_DATES`` sample-date lines
+and ``PDF_FAILING_ROWS`` failing results, with the count of the rest, so its size does not grow
+with the period. It is rendered in parts of a few controls each and joined with pypdf (which
+xhtml2pdf itself depends on), so the renderer's memory stays bounded; report.html and the CSVs
+hold everything.
 """
 
 from __future__ import annotations
@@ -14,10 +17,14 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from pypdf import PdfWriter
 from xhtml2pdf import pisa
 
 PDF_EXCEPTIONS_PER_ACCOUNT = 6
 PDF_FAILING_ROWS = 10
+PDF_SAMPLE_DATES = 12
+PDF_CONTROLS_PER_PART = 8
 
 
 class ReportError(Exception):
@@ -104,31 +111,49 @@ class HtmlReport:
         self._handle.close()
 
 
-class PdfSource:
-    """The bounded HTML that xhtml2pdf turns into report.pdf, also written as it goes."""
+class PdfReport:
+    """report.pdf, rendered a few controls at a time and joined at the end.
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle = path.open("w", encoding="utf-8")
+    xhtml2pdf holds a whole document (DOM, styles, layout) in memory while it renders, so one
+    render per ``PDF_CONTROLS_PER_PART`` controls keeps the peak the same for any catalog size.
+    """
 
-    def head(self, context: dict[str, Any]) -> None:
-        self._handle.write(render_to_string("packets/report/pdf_head.html", context))
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.parts: list[Path] = []
+        self._fragments: list[str] = []
+        self._controls = 0
+
+    def cover(self, context: dict[str, Any]) -> None:
+        self._fragments.append(render_to_string("packets/report/pdf_cover.html", context))
 
     def control(self, context: dict[str, Any]) -> None:
-        self._handle.write(render_to_string("packets/report/pdf_control.html", context))
+        self._fragments.append(render_to_string("packets/report/pdf_control.html", context))
+        self._controls += 1
+        if self._controls % PDF_CONTROLS_PER_PART == 0:
+            self._render_part()
 
-    def foot(self, context: dict[str, Any]) -> None:
-        self._handle.write("</body></html>\n")
+    def _render_part(self) -> None:
+        if not self._fragments:
+            return
+        # The fragments were rendered (and escaped) by the templates above.
+        body = mark_safe("".join(self._fragments))  # noqa: S308
+        html = render_to_string("packets/report/pdf_page.html", {"body": body})
+        self._fragments.clear()
+        path = self.folder / f"part-{len(self.parts):04d}.pdf"
+        with path.open("wb") as pdf:
+            status = pisa.CreatePDF(html, dest=pdf, encoding="utf-8")
+        if status.err:
+            raise ReportError(f"report.pdf: the renderer reported {status.err} error(s)")
+        self.parts.append(path)
 
-    def close(self) -> None:
-        self._handle.close()
-
-
-def pdf_render(source: Path, destination: Path) -> None:
-    with source.open("rb") as html, destination.open("wb") as pdf:
-        status = pisa.CreatePDF(html, dest=pdf, encoding="utf-8")
-    if status.err:
-        raise ReportError(f"report.pdf: the renderer reported {status.err} error(s)")
+    def finish(self, destination: Path) -> None:
+        self._render_part()
+        writer = PdfWriter()
+        for part in self.parts:
+            writer.append(str(part))
+        with destination.open("wb") as pdf:
+            writer.write(pdf)
 
 
 def readme_text(context: dict[str, Any]) -> bytes:

@@ -171,7 +171,7 @@ def packet_build(packet_id: int) -> EvidencePacket:
         logger.exception("evidence packet %s failed", packet_id)
         _fail(packet_id, f"{type(exc).__name__}: {exc}")
         raise
-    EvidencePacket.objects.filter(pk=packet_id).update(
+    stored = EvidencePacket.objects.filter(pk=packet_id, status=Status.BUILDING).update(
         status=Status.READY,
         file=f"{PACKETS_DIR}/{name}",
         sha256=sha256,
@@ -180,4 +180,7 @@ def packet_build(packet_id: int) -> EvidencePacket:
         progress_message="ready",
         finished_at=timezone.now(),
     )
-    return EvidencePacket.objects.get(pk=packet_id)
+    packet = EvidencePacket.objects.get(pk=packet_id)
+    if not stored and packet.file.name != f"{PACKETS_DIR}/{name}":
+        final.unlink(missing_ok=True)  # a duplicate delivery finished first: its file stands
+    return packet

@@ -41,6 +41,11 @@ class DashboardFilters:
         )
 
     @property
+    def accounts_carry(self) -> str:
+        """Query string of the explicitly chosen accounts only."""
+        return urlencode([("account", account.account_id) for account in self.accounts_chosen])
+
+    @property
     def carry(self) -> str:
         """Query string that keeps the filters when following a link to another page."""
         pairs = [("account", account.account_id) for account in self.accounts_chosen]

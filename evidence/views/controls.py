@@ -58,7 +58,12 @@ def _control_page(
             "filters": filters,
             "criteria": control_criteria(control),
             "parameters": [
-                (parameter, forms.get(parameter.pk) or _parameter_form(parameter))
+                (
+                    parameter,
+                    json.dumps(parameter.value),
+                    json.dumps(parameter.default_value),
+                    forms.get(parameter.pk) or _parameter_form(parameter),
+                )
                 for parameter in parameters
             ],
             "changes": parameter_changes_recent(control),

@@ -442,3 +442,14 @@ def test_error_body_for_malformed_json(manager_client):
     )
     assert response.status_code == 400
     assert error_of(response)["code"] == "parse_error"
+
+
+def test_parameter_value_with_nul_is_a_field_error(manager_client, catalog):
+    """Postgres jsonb cannot store U+0000: a 400 on the field, not a 500."""
+    response = manager_client.post(
+        "/api/v1/controls/IAM-01/parameters/",
+        {"name": "allowed_tags", "value": {"a\u0000": ["x"]}, "reason": "r"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["value"]

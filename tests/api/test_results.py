@@ -157,3 +157,16 @@ def test_page_size_bounds(manager_client, results, size):
     response = manager_client.get("/api/v1/check-results/", {"page_size": size})
     assert response.status_code == 400
     assert list(error_of(response)["fields"]) == ["page_size"]
+
+
+def test_far_offsets_are_converted_not_a_database_error(manager_client, results):
+    """Found by schemathesis on Postgres, which refuses offsets beyond +-15:59."""
+    rows = _rows(manager_client, collected_after="2026-03-02T12:30:00+23:07")
+    assert len(rows) == 1  # = 2026-03-01T13:23Z: only the batch of 2026-03-02 is after it
+    response = manager_client.get(
+        "/api/v1/check-results/", {"collected_after": "0001-01-01T00:00:00+05:00"}
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["collected_after"]
+    far = base64.urlsafe_b64encode(b"2026-03-02T11:00:00+23:07|999999").decode()
+    assert manager_client.get("/api/v1/check-results/", {"cursor": far}).status_code == 200

@@ -151,9 +151,45 @@ def test_bucket_not_public(aws_session, collect) -> None:
     results = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"]
     assert results["arn:aws:s3:::private-trail-logs"].status is Status.PASS
     assert results["arn:aws:s3:::open-trail-logs"].status is Status.FAIL
-    assert "ACL grants access to AllUsers" in results["arn:aws:s3:::open-trail-logs"].reason
-    assert results["arn:aws:s3:::shared-trail-logs"].status is Status.FAIL
-    assert 'policy allows Principal "*"' in results["arn:aws:s3:::shared-trail-logs"].reason
+    assert "public: ACL grants READ to AllUsers" in results["arn:aws:s3:::open-trail-logs"].reason
+    shared = results["arn:aws:s3:::shared-trail-logs"]
+    assert shared.status is Status.FAIL
+    assert "policy statement #1 allows s3:GetObject to any principal" in shared.reason
+    assert shared.region == REGION  # the trail's home region, not S3's "global"
+    assert {call.operation for call in shared.sources} == {
+        "GetBucketAcl",
+        "GetBucketPolicy",
+        "GetBucketPolicyStatus",
+        "GetPublicAccessBlock",
+    }
+
+
+def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
+    """One rule for "public": a restricting condition keeps a trail bucket private in both."""
+    make_trail(aws_session, "vpc-only")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::vpc-only-trail-logs/*",
+                "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}},
+            }
+        ],
+    }
+    aws_session.client("s3").put_bucket_policy(
+        Bucket="vpc-only-trail-logs", Policy=json.dumps(policy)
+    )
+    bucket = "arn:aws:s3:::vpc-only-trail-logs"
+
+    trail = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"][bucket]
+    s3 = collect("s3", "global")["s3_bucket_not_public"][bucket]
+
+    assert trail.status is s3.status is Status.PASS
+    assert trail.reason == s3.reason
+    assert trail.evidence == s3.evidence
 
 
 def test_bucket_policy_unreadable_is_bucket_error(aws_session, aws_hooks, collect) -> None:

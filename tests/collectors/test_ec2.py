@@ -161,6 +161,47 @@ def test_sg_admin_ports_parameter(collect: Any, ec2: Any, vpc_id: str) -> None:
     assert result.evidence["admin_ports"] == [443]
 
 
+def test_sg_no_cifs_ingress(collect: Any, ec2: Any, vpc_id: str) -> None:
+    smb_world = security_group(ec2, vpc_id, "smb-world", [tcp(445, 445, v4="0.0.0.0/0")])
+    all_v6 = security_group(
+        ec2, vpc_id, "all-v6", [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]
+    )
+    wide_v6 = security_group(ec2, vpc_id, "wide-v6", [tcp(0, 1024, v6="::/0")])
+    smb_office = security_group(ec2, vpc_id, "smb-office", [tcp(445, 445, v4="10.0.0.0/8")])
+    udp_445 = security_group(
+        ec2,
+        vpc_id,
+        "udp-445",
+        [
+            {
+                "IpProtocol": "udp",
+                "FromPort": 445,
+                "ToPort": 445,
+                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+            }
+        ],
+    )
+    ssh_world = security_group(ec2, vpc_id, "ssh-world", [tcp(22, 22, v4="0.0.0.0/0")])
+
+    results = collect("ec2")["ec2_sg_no_cifs_ingress"]
+
+    sg = lambda group_id: arn(f"security-group/{group_id}")  # noqa: E731
+    assert results[sg(smb_world)].status is Status.FAIL
+    assert results[sg(smb_world)].reason == "ingress tcp 445-445 from 0.0.0.0/0 admits port(s) 445"
+    assert results[sg(all_v6)].status is Status.FAIL
+    assert results[sg(all_v6)].reason == "ingress all traffic from ::/0 admits port(s) 445"
+    assert results[sg(wide_v6)].status is Status.FAIL
+    for passing in (smb_office, udp_445, ssh_world):
+        assert results[sg(passing)].status is Status.PASS, results[sg(passing)].reason
+    assert results[sg(ssh_world)].reason == "no ingress from 0.0.0.0/0 or ::/0 to ports [445]"
+    assert results[sg(smb_world)].evidence["cifs_ports"] == [445]
+    assert results[sg(smb_world)].resource_type == "AWS::EC2::SecurityGroup"
+    # The admin-port checks are unchanged by the shared rule logic: 445 is not an admin port.
+    admin = collect("ec2")["ec2_sg_no_admin_ingress_ipv4"]
+    assert admin[sg(smb_world)].status is Status.PASS
+    assert admin[sg(ssh_world)].status is Status.FAIL
+
+
 def test_default_sg_restricts_all(collect: Any, ec2: Any, vpc_id: str) -> None:
     groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])[
         "SecurityGroups"
@@ -230,6 +271,34 @@ def test_instance_imdsv2(collect: Any, ec2: Any) -> None:
     assert results[arn(f"instance/{required}")].status is Status.PASS
     assert results[arn(f"instance/{optional}")].status is Status.FAIL
     assert results[arn(f"instance/{optional}")].reason == "IMDSv1 allowed (HttpTokens=optional)"
+
+
+def test_instance_profile_attached(collect: Any, aws_session: boto3.Session, ec2: Any) -> None:
+    iam = aws_session.client("iam")
+    profile_arn = iam.create_instance_profile(InstanceProfileName="app")["InstanceProfile"]["Arn"]
+
+    def launch(**extra: Any) -> str:
+        reservation = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, **extra)
+        return reservation["Instances"][0]["InstanceId"]
+
+    with_role = launch(IamInstanceProfile={"Name": "app"})
+    without_role = launch()
+    stopped = launch()
+    ec2.stop_instances(InstanceIds=[stopped])
+
+    results = collect("ec2")["ec2_instance_profile_attached"]
+
+    passing = results[arn(f"instance/{with_role}")]
+    assert passing.status is Status.PASS
+    assert passing.reason == f"instance profile {profile_arn}"
+    assert passing.evidence["iam_instance_profile"]["Arn"] == profile_arn
+    failing = results[arn(f"instance/{without_role}")]
+    assert failing.status is Status.FAIL
+    assert failing.reason == "no IAM instance profile"
+    assert failing.evidence["iam_instance_profile"] is None
+    assert failing.resource_type == "AWS::EC2::Instance"
+    assert [call.operation for call in failing.sources] == ["DescribeInstances"]
+    assert arn(f"instance/{stopped}") not in results  # only running instances are judged
 
 
 def test_instances_multi_az(collect: Any, ec2: Any) -> None:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
+from collectors.aws import s3 as s3_collector
 from collectors.types import Status
 
-from .conftest import ACCOUNT_ID
+from .conftest import ACCOUNT_ID, REGION
 
 SECURE = "secure-bucket"
 OPEN = "open-bucket"
@@ -291,3 +294,31 @@ def test_reads_grow_with_buckets_not_checks(
     for operation in ("GetBucketAcl", "GetBucketPolicy", "GetBucketVersioning"):
         assert calls.count(operation) == 3, operation  # once per bucket, shared by 8 checks
     assert calls.count("GetBucketPolicyStatus") == 2  # only buckets that have a policy
+
+
+def test_buckets_are_read_concurrently_on_a_bounded_pool(
+    aws_session: boto3.Session, s3: Any
+) -> None:
+    names = [f"bucket-{n:02d}" for n in range(20)]
+    for name in reversed(names):
+        s3.create_bucket(Bucket=name)
+    lock, in_flight, peak = threading.Lock(), [0], [0]
+
+    def enter(**_: Any) -> None:
+        with lock:
+            in_flight[0] += 1
+            peak[0] = max(peak[0], in_flight[0])
+        time.sleep(0.02)  # hold the call open so that overlapping reads show
+
+    def leave(**_: Any) -> None:
+        with lock:
+            in_flight[0] -= 1
+
+    aws_session.events.register("before-call.s3.GetBucketAcl", enter)
+    aws_session.events.register("after-call.s3.GetBucketAcl", leave)
+
+    snapshot = s3_collector.fetch(aws_session, REGION)
+
+    assert 1 < peak[0] <= s3_collector.BUCKET_WORKERS
+    assert [bucket.name for bucket in snapshot.buckets] == names  # sorted, whatever finished first
+    assert all(isinstance(bucket.acl, dict) for bucket in snapshot.buckets)

@@ -60,7 +60,7 @@ def demo_account(moto_server):
         name="Demo",
         external_id="integration-secret",
         role_arn="arn:aws:iam::123456789012:role/GrcEvidenceReader",
-        regions=["us-east-1", "eu-west-1"],
+        regions=["us-east-1"],
     )
 
 
@@ -86,7 +86,7 @@ def test_scheduled_collection_runs_on_a_real_worker(
 
     assert run.trigger == CollectionRun.Trigger.SCHEDULE, worker.log()[-3000:]
     assert run.status in (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
-    assert run.units_done == run.units_total > 20
+    assert run.units_done == run.units_total > 10
     assert run.caller_identity["Account"] == "123456789012"
     assert CheckResult.objects.filter(run=run, status="FAIL").exists()
     assert CheckResult.objects.filter(run=run, status="PASS").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -189,11 +188,8 @@ class Demo:
 
 def demo_collected(session, capture) -> Demo:
     """The shipped catalog, the demo account seeded in moto, and one real collection of it."""
-    started = time.monotonic()
     catalog_load()
-    loaded = time.monotonic()
     seed_demo_account(session, regions=["us-east-1"])
-    seeded = time.monotonic()
     account = account_create(
         account_id=MOTO_ACCOUNT,
         name="Acme production",
@@ -201,9 +197,7 @@ def demo_collected(session, capture) -> Demo:
         external_id="ext-secret-7f3a",
         regions=["us-east-1"],
     )
-    demo = Demo(account=account, run=run_collection(account, capture))
-    print(f"catalog {loaded-started:.1f}s seed {seeded-loaded:.1f}s collect {time.monotonic()-seeded:.1f}s")
-    return demo
+    return Demo(account=account, run=run_collection(account, capture))
 
 
 @pytest.fixture

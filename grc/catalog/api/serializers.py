@@ -23,6 +23,20 @@ CONTROL_REF_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
 PARAMETER_NAME_PATTERN = r"[a-z][a-z0-9_]{0,63}"
 
 
+def json_without_nul(value: Any) -> None:
+    """Postgres jsonb cannot store U+0000; refuse it as a field error rather than a 500."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise serializers.ValidationError("Null characters are not allowed.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            json_without_nul(key)
+            json_without_nul(item)
+    elif isinstance(value, list):
+        for item in value:
+            json_without_nul(item)
+
+
 class FrameworkSerializer(serializers.ModelSerializer):
     criteria_count = serializers.IntegerField(read_only=True, help_text="Number of criteria.")
 
@@ -244,14 +258,18 @@ class ControlParameterCreateSerializer(serializers.Serializer):
         max_length=64,
         help_text="Lower-case name, e.g. password_min_length.",
     )
-    value = serializers.JSONField(help_text="The value (any JSON except null).")
+    value = serializers.JSONField(
+        validators=[json_without_nul], help_text="The value (any JSON except null)."
+    )
     reason = serializers.CharField(
         max_length=2000, help_text="Why: auditors read it in the parameter history."
     )
 
 
 class ControlParameterUpdateSerializer(serializers.Serializer):
-    value = serializers.JSONField(help_text="The new value (any JSON except null).")
+    value = serializers.JSONField(
+        validators=[json_without_nul], help_text="The new value (any JSON except null)."
+    )
     reason = serializers.CharField(
         max_length=2000, help_text="Why: auditors read it in the parameter history."
     )

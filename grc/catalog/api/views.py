@@ -62,7 +62,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="Get a criterion", tags=["catalog"]),
 )
 class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Framework criteria (SOC 2 criteria, CIS recommendations) with the controls mapped onto them."""
+    """Framework criteria (SOC 2 criteria, CIS recommendations) and the controls mapped on them."""
 
     queryset = (
         Criterion.objects.select_related("framework", "section")
