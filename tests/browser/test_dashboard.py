@@ -1,9 +1,9 @@
 """Headless Chromium walks the dashboard as a compliance manager and as an auditor.
 
 Data: the demo account seeded in moto (in-process; the live server is a thread of this process)
-and collected for real through the services, then drifted and collected again so status
-changes exist. Older days are a synthetic backfill derived from today's rollup (so the trend
-chart and the calendar have a shape in the screenshots); nothing else is faked.
+and collected for real through the services. Older days are a synthetic backfill derived from
+today's rollup (so the trend chart, the calendar and the recent changes have a shape in the
+screenshots); nothing else is faked.
 Screenshots land in docs/screenshots/ for the README.
 """
 
@@ -19,7 +19,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from evidence.demo import XSS_SG_DESCRIPTION, mutate_demo_account
+from evidence.demo import XSS_SG_DESCRIPTION
 from evidence.models import (
     CheckResult,
     CollectionRun,
@@ -30,7 +30,7 @@ from evidence.models import (
 )
 from grc.catalog.models import Control
 from grc.roles import Role
-from tests.evidence.conftest import aws, run_collection  # noqa: F401
+from tests.evidence.conftest import aws  # noqa: F401
 from tests.factories import UserFactory
 from tests.views.conftest import Demo, demo_collected
 
@@ -128,8 +128,6 @@ def backfill_history(demo: Demo, days: int) -> None:
 @pytest.fixture
 def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch):  # noqa: F811
     demo = demo_collected(aws, django_capture_on_commit_callbacks)
-    mutate_demo_account(aws, regions=["us-east-1"])
-    run_collection(demo.account, django_capture_on_commit_callbacks)
     backfill_history(demo, BACKFILL_DAYS)
     for username, role in (("maria", Role.MANAGER), ("ade", Role.AUDITOR)):
         user = UserFactory(username=username)
