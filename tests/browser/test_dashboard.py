@@ -173,7 +173,9 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     page.wait_for_selector("h1:has-text('SOC 2 Trust Services Criteria')")
     assert page.locator("a.chip").count() > 20
     if screenshots:
-        shoot(page, "framework", full_page=False)  # the whole tree is several screens long
+        # The whole tree is several screens long: show the access criteria, where AWS shows up.
+        page.evaluate("document.getElementById('criterion-cc61').scrollIntoView()")
+        shoot(page, "framework", full_page=False)
 
     page.locator("#criterion-cc66 a.chip", has_text="NET-01").click()
     page.wait_for_selector("h1:has-text('NET-01')")
