@@ -74,7 +74,7 @@ def document(account: int, resource: int, check: str, version: int) -> dict:
                     {
                         "ApplyServerSideEncryptionByDefault": {
                             "SSEAlgorithm": "aws:kms",
-                            "KMSMasterKeyID": f"arn:aws:kms:us-east-1:{account:012d}:key/{resource:08d}",
+                            "KMSMasterKeyID": f"key/{account:012d}-{resource:08d}",
                         }
                     }
                 ]
@@ -288,17 +288,16 @@ def main() -> None:
     )
     print(f"bytes per result row (with indexes): {result_bytes / results_per_run:,.0f}")
     print(f"bytes per evidence document row (with TOAST and index): {doc_row_bytes:,.0f}")
+    with_dedup = result_bytes + dedup_doc_bytes_per_run
+    without_dedup = result_bytes + results_per_run * doc_row_bytes
     print(
-        f"storage per run WITH dedup:    {(result_bytes + dedup_doc_bytes_per_run) / 1e6:,.2f} MB "
-        f"(results {result_bytes / 1e6:,.2f} MB + new documents {dedup_doc_bytes_per_run / 1e6:,.2f} MB)"
+        f"storage per run WITH dedup:    {with_dedup / 1e6:,.2f} MB (results "
+        f"{result_bytes / 1e6:,.2f} MB + new documents {dedup_doc_bytes_per_run / 1e6:,.2f} MB)"
     )
+    print(f"storage per run WITHOUT dedup: {without_dedup / 1e6:,.2f} MB (a document per result)")
     print(
-        f"storage per run WITHOUT dedup: {(result_bytes + results_per_run * doc_row_bytes) / 1e6:,.2f} MB "
-        f"(a document per result)"
-    )
-    print(
-        f"year, all accounts, with dedup: {(result_bytes + dedup_doc_bytes_per_run) * total_runs / 1e9:,.1f} GB;"
-        f" without: {(result_bytes + results_per_run * doc_row_bytes) * total_runs / 1e9:,.1f} GB"
+        f"year, all accounts, with dedup: {with_dedup * total_runs / 1e9:,.1f} GB; "
+        f"without: {without_dedup * total_runs / 1e9:,.1f} GB"
     )
 
     latest = CollectionRun.objects.filter(account=accounts[0], units_done=1).latest("created_at")

@@ -123,12 +123,18 @@ def celery_worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProces
         worker.stop()
 
 
-def wait_for(predicate: Callable[[], object], *, timeout: float = 60, interval: float = 0.2):
-    """Poll until predicate() is truthy; return its value or fail with the timeout."""
+def wait_for(
+    predicate: Callable[[], object],
+    *,
+    timeout: float = 60,
+    interval: float = 0.2,
+    context: Callable[[], str] = lambda: "",
+):
+    """Poll until predicate() is truthy; return its value or fail, showing ``context()``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
+    raise AssertionError(f"condition not met within {timeout}s\n{context()}")

@@ -24,7 +24,11 @@ def test_healthz_reports_both_services_up(client):
 
 
 def test_healthz_is_503_when_broker_unreachable(client, monkeypatch):
-    unreachable = Celery("unreachable", broker="redis://127.0.0.1:9/0")  # nothing listens on 9
+    unreachable = Celery("unreachable", set_as_current=False)  # keep the app tasks resolve to
+    # Set after creation: CELERY_BROKER_URL in the environment would win over a constructor arg.
+    unreachable.conf.update(
+        broker_url="redis://127.0.0.1:9/0", broker_write_url="redis://127.0.0.1:9/0"
+    )  # nothing listens on port 9
     monkeypatch.setattr("grc.health.celery_app", unreachable)
 
     response = client.get("/healthz")

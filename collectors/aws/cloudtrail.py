@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from collectors.aws import s3
+from collectors.aws import s3, s3_access, s3_buckets
 from collectors.readers import (
     ReadError,
     api_call,
@@ -438,8 +438,8 @@ def bucket_not_public(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterat
         "cloudtrail_bucket_not_public",
         snapshot,
         ctx,
-        s3.NOT_PUBLIC_READS,
-        s3.public_verdict,
+        s3_access.NOT_PUBLIC_READS,
+        s3_access.public_verdict,
         optional=("policy_status",),
         account_level=True,
     )
@@ -459,5 +459,5 @@ def bucket_access_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> It
         snapshot,
         ctx,
         ("logging",),
-        lambda _, bucket: s3.access_logging_verdict(bucket),
+        lambda _, bucket: s3_buckets.access_logging_verdict(bucket),
     )

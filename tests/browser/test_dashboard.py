@@ -1,10 +1,16 @@
 """Headless Chromium walks the dashboard as a compliance manager and as an auditor.
 
 Data: the demo account seeded in moto (in-process; the live server is a thread of this process)
-and collected for real through the services. Older days are a synthetic backfill derived from
-today's rollup (so the trend chart, the calendar and the recent changes have a shape in the
-screenshots); nothing else is faked.
-Screenshots land in docs/screenshots/ for the README.
+and collected for real through the services on ten simulated days (time_machine), with real
+changes to the account in between, so the trend chart, the calendars and the recent status
+changes show a real history. Nothing is written to the rollup tables by hand; see
+``collected_history`` for the story.
+
+Screenshots go to pytest's tmp_path, so a test run leaves the tree clean. To refresh the README's
+screenshots, point GRC_SCREENSHOT_DIR at docs/screenshots (relative paths are taken from the
+current directory), from the repository root:
+
+    GRC_SCREENSHOT_DIR=docs/screenshots .venv/bin/python -m pytest tests/browser -q
 """
 
 from __future__ import annotations
@@ -12,32 +18,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections import Counter
 from pathlib import Path
 
+import boto3
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from evidence.demo import XSS_SG_DESCRIPTION
-from evidence.models import (
-    CheckResult,
-    CollectionRun,
-    ControlStatus,
-    ControlStatusDaily,
-    ControlStatusEvent,
-    PostureDaily,
-)
-from grc.catalog.models import Control
+from evidence.demo import XSS_SG_DESCRIPTION, mutate_demo_account, seed_demo_account
+from evidence.models import CheckResult, CollectionRun, ControlStatusEvent
+from evidence.services.accounts import account_create
+from grc.catalog.loader import catalog_load
 from grc.roles import Role
-from tests.evidence.conftest import aws  # noqa: F401
+from tests.evidence.conftest import MOTO_ACCOUNT, ROLE_ARN, aws, run_collection  # noqa: F401
 from tests.factories import UserFactory
-from tests.views.conftest import Demo, demo_collected
+from tests.views.conftest import Demo
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 CHROMIUM = shutil.which("chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,8 +47,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-BACKFILL_DAYS = 120
+REGIONS = ["us-east-1"]
+HISTORY_DAYS = 10  # today and the nine days before; each collection takes about a second
 FINISHED = ("succeeded", "partial")
+WEB_PORTS = (80, 443)
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,72 +71,121 @@ def browser():
         browser.close()
 
 
-def backfill_history(demo: Demo, days: int) -> None:
-    """Copy today's rollup to earlier days, with a few controls failing or fixed in the past."""
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots/ only when asked for (GRC_SCREENSHOT_DIR); otherwise a throwaway dir."""
+    directory = Path(os.environ.get("GRC_SCREENSHOT_DIR") or tmp_path / "screenshots")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def on_day(day: dt.date, hour: int = 10):
+    """Travel to ``hour`` o'clock local time on ``day``; the clock keeps ticking."""
+    return time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
+
+
+def collect(account, capture, day: dt.date) -> CollectionRun:
+    if day == timezone.localdate():
+        return run_collection(account, capture)  # today's run at the real time
+    with on_day(day):
+        return run_collection(account, capture)
+
+
+def internet_ingress(ec2) -> list[tuple[str, list[dict]]]:
+    """Each security group's ingress rules that admit the whole internet on anything but HTTP(S)
+    (the seeded bastion's SSH, the legacy file share's SMB, ...)."""
+    found = []
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        rules = [
+            rule
+            for rule in group["IpPermissions"]
+            if rule.get("FromPort") not in WEB_PORTS
+            and (
+                any(r["CidrIp"] == "0.0.0.0/0" for r in rule.get("IpRanges", []))
+                or any(r["CidrIpv6"] == "::/0" for r in rule.get("Ipv6Ranges", []))
+            )
+        ]
+        if rules:
+            found.append((group["GroupId"], rules))
+    return found
+
+
+def collected_history(session: boto3.Session, capture) -> Demo:
+    """Seed the demo account nine days ago and collect it every day until today, changing it
+    through the AWS APIs in between. NET-01 (no admin or file-share ports open to the internet)
+    tells the story:
+
+    days -9..-6  pass     the seed's internet-open SSH and SMB rules are held back
+    days -5..-3  partial  mutate_demo_account: RDP opened on the web SG (and prod bucket
+                          versioning suspended, which leaves DP-10 partial)
+    day  -2      pass     the RDP rule revoked and versioning re-enabled
+    days -1..0   partial  the held-back rules opened (the bastion's SSH is what the walk finds)
+    """
     today = timezone.localdate()
-    rows = list(ControlStatusDaily.objects.filter(account=demo.account, day=today))
-    failing_now = sorted(r.control_id for r in rows if r.status == ControlStatus.FAIL)
-    passing_now = sorted(r.control_id for r in rows if r.status == ControlStatus.PASS)
-    # Some of today's failures are recent regressions; some passes were fixed a while ago.
-    regressed = {pk: 10 + 9 * n for n, pk in enumerate(failing_now[:4])}
-    fixed = {pk: 30 + 15 * n for n, pk in enumerate(passing_now[:5])}
-    # The control the walk opens: failing before it was partly fixed, passing before that.
-    network = Control.objects.get(ref="NET-01").pk
-    story = [(26, ControlStatus.FAIL), (71, ControlStatus.PASS)]
-    daily, posture = [], []
-    for offset in range(1, days):
-        day = today - dt.timedelta(days=offset)
-        if offset % 11 == 5:
-            continue  # a missed collection: a gap in the chart and the calendar
-        tally: Counter[str] = Counter()
-        for row in rows:
-            status = row.status
-            if row.control_id in regressed and offset > regressed[row.control_id]:
-                status = ControlStatus.PASS
-            if row.control_id in fixed and offset > fixed[row.control_id]:
-                status = ControlStatus.FAIL
-            if row.control_id == network:
-                status = next((s for after, s in reversed(story) if offset > after), status)
-            tally[status] += 1
-            daily.append(
-                ControlStatusDaily(
-                    account=demo.account, control_id=row.control_id, day=day, status=status
-                )
-            )
-        posture.append(
-            PostureDaily(
-                account=demo.account,
-                day=day,
-                passing=tally[ControlStatus.PASS],
-                failing=tally[ControlStatus.FAIL],
-                partial=tally[ControlStatus.PARTIAL],
-                not_evidenced=tally[ControlStatus.NOT_EVIDENCED],
-            )
+    days = [today - dt.timedelta(days=n) for n in reversed(range(HISTORY_DAYS))]
+    with on_day(days[0], hour=9):
+        catalog_load()
+        seed_demo_account(session, regions=REGIONS)
+        account = account_create(
+            account_id=MOTO_ACCOUNT,
+            name="Acme production",
+            role_arn=ROLE_ARN,
+            external_id="ext-secret-7f3a",
+            regions=REGIONS,
         )
-    ControlStatusDaily.objects.bulk_create(daily, batch_size=2000)
-    PostureDaily.objects.bulk_create(posture)
-    ControlStatusEvent.objects.bulk_create(
-        ControlStatusEvent(
-            account=demo.account,
-            control_id=pk,
-            previous_status=ControlStatus.PASS,
-            status=ControlStatus.FAIL,
-            occurred_at=timezone.now() - dt.timedelta(days=offset),
-        )
-        for pk, offset in regressed.items()
+    ec2, s3 = session.client("ec2"), session.client("s3")
+    held_back = internet_ingress(ec2)
+    for group_id, rules in held_back:
+        ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=rules)
+    for day in days[:4]:
+        collect(account, capture, day)
+
+    versioning, rdp = mutate_demo_account(session, regions=REGIONS)
+    for day in days[4:7]:
+        collect(account, capture, day)
+
+    s3.put_bucket_versioning(
+        Bucket=versioning["resource"].removeprefix("arn:aws:s3:::"),
+        VersioningConfiguration={"Status": "Enabled"},
     )
+    [(web, rules)] = internet_ingress(ec2)  # the RDP rule mutate_demo_account added
+    assert rdp["resource"].endswith(f"/{web}")
+    ec2.revoke_security_group_ingress(GroupId=web, IpPermissions=rules)
+    collect(account, capture, days[7])
+
+    for group_id, rules in held_back:
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=rules)
+    for day in days[8:-1]:
+        collect(account, capture, day)
+    run = collect(account, capture, days[-1])
+    assert run.status in FINISHED
+
+    changes = [
+        (e.control.ref, e.previous_status, e.status, timezone.localdate(e.occurred_at))
+        for e in ControlStatusEvent.objects.filter(account=account).select_related("control")
+    ]
+    assert sorted(changes, key=lambda change: change[3]) == [
+        ("NET-01", "pass", "partial", days[4]),
+        ("NET-01", "partial", "pass", days[7]),
+        ("NET-01", "pass", "partial", days[8]),
+    ]
+    return Demo(account=account, run=run)
 
 
 @pytest.fixture
-def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch):  # noqa: F811
-    demo = demo_collected(aws, django_capture_on_commit_callbacks)
-    backfill_history(demo, BACKFILL_DAYS)
+def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch, screenshot_dir):  # noqa: F811
+    demo = collected_history(aws, django_capture_on_commit_callbacks)
     for username, role in (("maria", Role.MANAGER), ("ade", Role.AUDITOR)):
         user = UserFactory(username=username)
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     queued: list[int] = []
     monkeypatch.setattr("evidence.tasks.collection_run_task.delay", queued.append)
-    return {"demo": demo, "url": live_server.url, "queued": queued}
+    return {
+        "demo": demo,
+        "url": live_server.url,
+        "queued": queued,
+        "screenshots": screenshot_dir,
+    }
 
 
 def signed_in_page(browser, site, username: str):
@@ -156,9 +207,8 @@ def signed_in_page(browser, site, username: str):
     return context, page, dialogs
 
 
-def shoot(page, name: str, *, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+def shoot(page, site, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(site["screenshots"] / f"{name}.png"), full_page=full_page)
 
 
 def walk_to_evidence(page, site, *, screenshots: bool) -> None:
@@ -166,8 +216,15 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     page.wait_for_function("() => window.Chart && Chart.getChart('trend-chart')")
     assert page.locator(".readiness").count() == 3
     assert page.locator("#trend-data").count() == 1
+    # The collected history's status changes, newest first.
+    changes = page.locator("#changes-h + table tbody tr", has_text="NET-01")
+    assert [row.inner_text().split("\t")[-1] for row in changes.all()] == [
+        "Passing → Partial",
+        "Partial → Passing",
+        "Passing → Partial",
+    ]
     if screenshots:
-        shoot(page, "overview")
+        shoot(page, site, "overview")
 
     page.locator(".readiness h3 a", has_text="SOC 2").click()
     page.wait_for_selector("h1:has-text('SOC 2 Trust Services Criteria')")
@@ -175,11 +232,13 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     if screenshots:
         # The whole tree is several screens long: show the access criteria, where AWS shows up.
         page.evaluate("document.getElementById('criterion-cc61').scrollIntoView()")
-        shoot(page, "framework", full_page=False)
+        shoot(page, site, "framework", full_page=False)
 
     page.locator("#criterion-cc66 a.chip", has_text="NET-01").click()
     page.wait_for_selector("h1:has-text('NET-01')")
     assert page.locator(".calendar .d").count() >= 365
+    caption = page.inner_text(".calendar-wrap figcaption")
+    assert "last year: 5 passing, 5 partial, 0 failing" in caption, caption
     latest = CollectionRun.objects.filter(account=site["demo"].account, status__in=FINISHED)
     [bastion] = [
         result
@@ -193,7 +252,7 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     )
     assert row.count() == 1
     if screenshots:
-        shoot(page, "control")
+        shoot(page, site, "control")
 
     row.locator("a").click()
     page.wait_for_selector("h1:has-text('Evidence document')")
@@ -201,7 +260,7 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     assert XSS_SG_DESCRIPTION in page.inner_text("pre#document")  # shown as text
     assert page.locator("main img").count() == 0  # and never parsed as markup
     if screenshots:
-        shoot(page, "evidence")
+        shoot(page, site, "evidence")
 
 
 def test_manager_then_auditor_walk_the_dashboard(browser, site):
@@ -225,7 +284,7 @@ def manager_walk(browser, site) -> None:
     assert (run.status, run.trigger, run.requested_by.username) == ("queued", "manual", "maria")
     assert site["queued"] == [run.pk]
     assert page.locator("#runs[hx-trigger]").count() == 1  # progress polls while active
-    shoot(page, "account")
+    shoot(page, site, "account")
 
     page.click("#collect-now")  # a second click while the first run is queued
     page.wait_for_selector(".messages li.warning:has-text('already queued')")

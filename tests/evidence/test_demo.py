@@ -67,6 +67,8 @@ MIXED_FAMILIES = [
     "ec2_default_sg_restricts_all",
     "ec2_nacl_no_admin_ingress",
     "ec2_instance_imdsv2",
+    "ec2_instance_profile_attached",
+    "ec2_sg_no_cifs_ingress",
     "ec2_instances_multi_az",
     "rds_instance_encrypted",
     "rds_instance_not_public",
@@ -162,6 +164,7 @@ def test_summary_counts_and_second_call(demo: dict[str, Any]) -> None:
     assert summary["already_seeded"] is False
     assert counts["s3_buckets"] == 5
     assert counts["iam_users"] == 4
+    assert counts["iam_instance_profiles"] == 1
     assert counts["ec2_instances"] == 3
     assert counts["rds_instances"] == 2
     assert counts["cloudwatch_alarms"] == 3
@@ -238,6 +241,26 @@ def test_ec2_regions(results: dict[str, list[CheckResult]]) -> None:
     assert statuses(results, "ec2_default_sg_restricts_all", PRIMARY) == {Status.PASS}
     assert statuses(results, "ec2_default_sg_restricts_all", SECONDARY) == {Status.FAIL}
     assert {Status.PASS, Status.FAIL} <= statuses(results, "ec2_sg_no_admin_ingress_ipv4", PRIMARY)
+
+
+def test_instance_profile_and_cifs_ingress(results: dict[str, list[CheckResult]]) -> None:
+    profiles = results["ec2_instance_profile_attached"]
+    with_profile = [r for r in profiles if r.status is Status.PASS]
+    assert [(r.region, r.evidence["iam_instance_profile"]["Arn"]) for r in with_profile] == [
+        (PRIMARY, f"arn:aws:iam::{ACCOUNT_ID}:instance-profile/acme-app-server")
+    ]
+    assert [r.status for r in profiles if r not in with_profile] == [Status.FAIL, Status.FAIL]
+    assert statuses(results, "ec2_instance_profile_attached", SECONDARY) == {Status.FAIL}
+
+    smb = [r for r in results["ec2_sg_no_cifs_ingress"] if r.status is Status.FAIL]
+    assert [(r.region, r.evidence["security_group"]["GroupName"]) for r in smb] == [
+        (PRIMARY, "acme-legacy-fileshare")
+    ]
+    assert "445" in smb[0].reason and "0.0.0.0/0" in smb[0].reason
+    assert statuses(results, "ec2_sg_no_cifs_ingress", SECONDARY) == {Status.PASS}
+    # The file share is open to SMB only, not to the admin ports.
+    share = one(results, "ec2_sg_no_admin_ingress_ipv4", smb[0].resource_id)
+    assert share.status is Status.PASS
 
 
 def test_hostile_strings_reach_evidence_verbatim(results: dict[str, list[CheckResult]]) -> None:

@@ -82,7 +82,12 @@ def test_scheduled_collection_runs_on_a_real_worker(
     demo_account.schedule.save()
 
     worker = celery_worker_process(beat=True, **moto_server)
-    run = wait_for(lambda: finished(demo_account), timeout=180, interval=1)
+    run = wait_for(
+        lambda: finished(demo_account),
+        timeout=240,
+        interval=1,
+        context=lambda: worker.log()[-4000:],
+    )
 
     assert run.trigger == CollectionRun.Trigger.SCHEDULE, worker.log()[-3000:]
     assert run.status in (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
@@ -108,7 +113,14 @@ def test_worker_killed_mid_run_never_leaves_a_silently_complete_run(
         run.refresh_from_db()
         return run.units_total and 2 <= run.units_done < run.units_total
 
-    wait_for(some_units_done, timeout=120, interval=0.05)
+    wait_for(
+        some_units_done,
+        timeout=180,
+        interval=0.05,
+        context=lambda: (
+            f"run {run.status} {run.units_done}/{run.units_total}\n" + first.log()[-4000:]
+        ),
+    )
     first.kill()
     done_at_kill = CollectionRun.objects.get(pk=run.pk).units_done
 
