@@ -17,7 +17,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from pypdf import PdfWriter
 from xhtml2pdf import pisa
 
@@ -136,9 +135,8 @@ class PdfReport:
     def _render_part(self) -> None:
         if not self._fragments:
             return
-        # The fragments were rendered (and escaped) by the templates above.
-        body = mark_safe("".join(self._fragments))  # noqa: S308
-        html = render_to_string("packets/report/pdf_page.html", {"body": body})
+        # Each fragment is the SafeString its template rendered (AWS text escaped there).
+        html = render_to_string("packets/report/pdf_page.html", {"fragments": self._fragments})
         self._fragments.clear()
         path = self.folder / f"part-{len(self.parts):04d}.pdf"
         with path.open("wb") as pdf:
