@@ -207,15 +207,7 @@ class ControlAdmin(admin.ModelAdmin):
     list_select_related = ("attestation",)
     readonly_fields = ("origin", "created_at", "updated_at")
     fields = (
-        "ref",
-        "name",
-        "domain",
-        "statement",
-        "responsibility",
-        "aws_responsibility",
-        "customer_responsibility",
-        "attestation",
-        "frequency",
+        *Control.DESCRIPTION_FIELDS,
         "origin",
         "created_at",
         "updated_at",

@@ -146,15 +146,7 @@ class ControlSerializer(serializers.ModelSerializer):
     class Meta:
         model = Control
         fields = [
-            "ref",
-            "name",
-            "domain",
-            "statement",
-            "responsibility",
-            "aws_responsibility",
-            "customer_responsibility",
-            "attestation",
-            "frequency",
+            *Control.DESCRIPTION_FIELDS,
             "origin",
             "checks",
             "mappings",
@@ -207,15 +199,7 @@ class ControlCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Control
         fields = [
-            "ref",
-            "name",
-            "domain",
-            "statement",
-            "responsibility",
-            "aws_responsibility",
-            "customer_responsibility",
-            "attestation",
-            "frequency",
+            *Control.DESCRIPTION_FIELDS,
         ]
         extra_kwargs = {
             "name": {"help_text": "Short name."},

@@ -65,6 +65,19 @@ class Control(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What describes a control, in display order (forms, serializers, admin).
+    DESCRIPTION_FIELDS = (
+        "ref",
+        "name",
+        "domain",
+        "statement",
+        "responsibility",
+        "aws_responsibility",
+        "customer_responsibility",
+        "attestation",
+        "frequency",
+    )
+
     class Meta:
         ordering = ["ref"]
 
