@@ -100,7 +100,9 @@ class CriterionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = (CriterionMappingInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Criterion]:
-        return super().get_queryset(request).annotate(control_count=Count("controls"))
+        # Meta.ordering is dropped from GROUP BY queries; keep the framework order.
+        queryset = super().get_queryset(request).annotate(control_count=Count("controls"))
+        return queryset.order_by(*Criterion._meta.ordering)
 
     @admin.display(description="controls", ordering="control_count")
     def control_count(self, criterion: Criterion) -> int:
@@ -284,7 +286,8 @@ class AttestationAdmin(admin.ModelAdmin):
     list_filter = ("provider",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Attestation]:
-        return super().get_queryset(request).annotate(control_count=Count("controls"))
+        queryset = super().get_queryset(request).annotate(control_count=Count("controls"))
+        return queryset.order_by(*Attestation._meta.ordering)
 
     @admin.display(description="controls", ordering="control_count")
     def control_count(self, attestation: Attestation) -> int:
