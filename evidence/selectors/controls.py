@@ -112,6 +112,16 @@ class AccountHistory:
     counts: dict[str, int]
 
     @property
+    def month_labels(self) -> list[tuple[int, str]]:
+        """(1-based week column, "Mar") for each week column in which a month begins."""
+        labels = []
+        for column, week in enumerate(self.weeks, start=1):
+            starts = [cell.day for cell in week if cell is not None and cell.day.day == 1]
+            if starts:
+                labels.append((column, starts[0].strftime("%b")))
+        return labels
+
+    @property
     def cells_html(self) -> SafeString:
         """The cells, column by column, as one string.
 

@@ -91,6 +91,14 @@ def test_history_calendar_is_53_weeks_of_7_days_ending_today(history, auditor_cl
     body = response.content.decode()
     assert f'title="{days[-1].day:%a %Y-%m-%d}: Failing"' in body
     assert body.count('class="d s-') == 2 * len(days)
+    # Each month that begins inside the year is labelled above the week column it starts in.
+    labels = production.month_labels
+    assert len(labels) in (12, 13)
+    first_of_months = {cell.day for cell in days if cell.day.day == 1}
+    for column, name in labels:
+        week = [cell.day for cell in production.weeks[column - 1] if cell]
+        assert any(day in first_of_months and f"{day:%b}" == name for day in week)
+    assert f">{labels[-1][1]}</span>" in body
 
 
 def test_failing_resources_come_from_the_latest_finished_run(dashboard, auditor_client):
