@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from encrypted_fields.fields import EncryptedCharField
 
 __all__ = ["AwsAccount", "validate_regions"]
 
@@ -28,8 +29,8 @@ class AwsAccount(models.Model):
     name = models.CharField(max_length=200)
     role_arn = models.CharField(max_length=600, validators=[role_arn_validator])
     # A secret shared with the account owner to stop confused-deputy role assumption: it is
-    # write-only everywhere (never rendered, logged, exported or returned by the API).
-    external_id = models.CharField(max_length=1224)
+    # encrypted at rest and write-only everywhere (never rendered, logged, exported or returned).
+    external_id = EncryptedCharField(max_length=1224)
     regions = models.JSONField(
         default=list,
         blank=True,

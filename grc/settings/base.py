@@ -230,6 +230,10 @@ LOGGING = {
 }
 
 # Evidence
+# Account external ids are encrypted at rest (Fernet; keys derived from SECRET_KEY and these
+# salts; SECRET_KEY_FALLBACKS keeps old rows readable after a key rotation).
+SALT_KEY = env.list("GRC_FIELD_ENCRYPTION_SALTS", default=["grc-evidence-account-external-id"])
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
 

@@ -155,3 +155,12 @@ def test_retention_keeps_audit_periods_and_cited_evidence(account, settings):
     assert {audited_run.pk, recent_run.pk} <= remaining
     assert deleted["runs"] == 2
     assert set(EvidenceDocument.objects.values_list("pk", flat=True)) == {audited, cited_by_recent}
+
+
+def test_external_id_is_encrypted_at_rest(account):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT external_id FROM evidence_awsaccount WHERE id = %s", [account.pk])
+        (stored,) = cursor.fetchone()
+
+    assert "shh" not in stored and len(stored) > 50
+    assert type(account).objects.get(pk=account.pk).external_id == "shh"
