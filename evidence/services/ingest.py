@@ -33,12 +33,21 @@ def evidence_content(result: CollectedResult) -> dict[str, Any]:
     }
 
 
+Hashed = tuple[str, Mapping[str, Any], int]  # sha256, content, size of the canonical JSON
+
+
+def hashed_document(content: Mapping[str, Any]) -> Hashed:
+    data = canonical_json(content)
+    return hashlib.sha256(data).hexdigest(), content, len(data)
+
+
 def evidence_documents_store(contents: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     """Insert each distinct document once; return sha256 -> row id for all of them."""
-    by_hash: dict[str, tuple[Mapping[str, Any], int]] = {}
-    for content in contents:
-        data = canonical_json(content)
-        by_hash.setdefault(hashlib.sha256(data).hexdigest(), (content, len(data)))
+    return _documents_insert([hashed_document(content) for content in contents])
+
+
+def _documents_insert(documents: list[Hashed]) -> dict[str, int]:
+    by_hash = {sha: (content, size) for sha, content, size in documents}
     EvidenceDocument.objects.bulk_create(
         [
             EvidenceDocument(sha256=sha, content=content, size=size)
@@ -74,9 +83,8 @@ def unit_results_store(
     """Write a unit's results and close it. Called inside the unit's transaction."""
     run = unit.run
     now = timezone.now()
-    contents = [evidence_content(result) for result in results]
-    hashes = [hashlib.sha256(canonical_json(content)).hexdigest() for content in contents]
-    document_ids = evidence_documents_store(contents)
+    documents = [hashed_document(evidence_content(result)) for result in results]
+    document_ids = _documents_insert(documents)
     resource_ids = resources_store(run.account_id, unit.service, results)
     CheckResult.objects.bulk_create(
         [
@@ -93,7 +101,7 @@ def unit_results_store(
                 evidence_id=document_ids[sha],
                 collected_at=now,
             )
-            for result, sha in zip(results, hashes, strict=True)
+            for result, (sha, _, _) in zip(results, documents, strict=True)
         ],
         batch_size=1000,
     )
