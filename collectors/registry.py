@@ -6,6 +6,7 @@ imported; ``load_checks()`` imports them all.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
@@ -72,11 +73,17 @@ def check(
 
 def load_checks() -> dict[str, CheckSpec]:
     """Import every module in collectors.aws so their checks register; return the registry."""
+    _import_check_modules()
+    return CHECKS
+
+
+@functools.cache
+def _import_check_modules() -> None:
+    # Once per process: callers ask for the registry on hot paths (per result, per unit).
     import collectors.aws as package
 
     for module in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{module.name}")
-    return CHECKS
 
 
 def checks_for_service(name: str) -> list[CheckSpec]:
