@@ -29,7 +29,7 @@ from grc.catalog.models import (
     ParameterChange,
     Section,
 )
-from grc.catalog.services import (
+from grc.catalog.services.parameters import (
     control_parameter_create,
     control_parameter_reset,
     control_parameter_set,

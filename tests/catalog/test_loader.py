@@ -20,7 +20,7 @@ from grc.catalog.models import (
     ParameterChange,
     Section,
 )
-from grc.catalog.services import control_parameter_set
+from grc.catalog.services.parameters import control_parameter_set
 from tests.catalog.conftest import EditCatalog
 from tests.factories import (
     ControlCheckFactory,

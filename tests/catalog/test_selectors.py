@@ -6,7 +6,7 @@ import pytest
 
 from grc.catalog.loader import catalog_load
 from grc.catalog.models import Attestation, Criterion, Framework
-from grc.catalog.selectors import FrameworkCoverage, framework_coverage
+from grc.catalog.selectors.coverage import FrameworkCoverage, framework_coverage
 from tests.factories import ControlFactory, ControlMappingFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from grc.catalog.loader import catalog_load
-from grc.catalog.models import Control, ControlParameter, ParameterChange
-from grc.catalog.services import (
-    control_check_parameters,
+from grc.catalog.models import ControlParameter, ParameterChange
+from grc.catalog.services.parameters import (
     control_parameter_create,
     control_parameter_reset,
     control_parameter_set,
 )
-from tests.factories import ControlCheckFactory, ControlParameterFactory, UserFactory
+from tests.factories import ControlParameterFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,21 +80,3 @@ def test_a_set_value_survives_a_catalog_reload(catalog_dir: Path) -> None:
 
     parameter.refresh_from_db()
     assert (parameter.value, parameter.overridden) == (20, True)
-
-
-def test_check_parameters_give_each_check_the_parameters_it_declares(catalog_dir: Path) -> None:
-    catalog_load(catalog_dir)
-    control = Control.objects.get(ref="IAM-01")
-    ControlCheckFactory(control=control, check_id="s3_bucket_versioning")
-    ControlParameterFactory(control=control, name="not_declared_by_any_check", value=1)
-    control_parameter_set(
-        parameter=control.parameters.get(name="password_min_length"),
-        value=16,
-        user=None,
-        reason="Tighter",
-    )
-
-    assert control_check_parameters(control) == {
-        "fixture_password_policy": {"password_min_length": 16, "password_reuse_prevention": 24},
-        "s3_bucket_versioning": {},
-    }

@@ -11,7 +11,7 @@ import yaml
 from collectors.registry import load_checks
 from grc.catalog.loader import DATA_DIR, catalog_load, catalog_read
 from grc.catalog.models import Assessment, Criterion, Framework
-from grc.catalog.selectors import framework_coverage
+from grc.catalog.selectors.coverage import framework_coverage
 
 
 def criteria_of(slug: str) -> list[dict[str, Any]]:

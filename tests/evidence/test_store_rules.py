@@ -21,8 +21,13 @@ from evidence.collection.services.accounts import (
     account_schedule_set,
     account_update,
 )
-from evidence.collection.services.ingest import evidence_documents_store
+from evidence.collection.services.ingest import evidence_documents_insert, hashed_document
 from evidence.collection.services.retention import evidence_retention_apply
+
+
+def store(contents):
+    return evidence_documents_insert([hashed_document(content) for content in contents])
+
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +36,15 @@ def test_same_document_is_stored_once_under_its_hash():
     content = {"configuration": {"Bucket": "a", "Versioning": "Enabled"}, "sources": []}
     reordered = {"sources": [], "configuration": {"Versioning": "Enabled", "Bucket": "a"}}
 
-    first = evidence_documents_store([content])
-    second = evidence_documents_store([reordered, content])
+    first = store([content])
+    second = store([reordered, content])
 
     assert first == second
     assert EvidenceDocument.objects.count() == 1
 
 
 def test_evidence_document_cannot_be_changed_through_the_model():
-    (document_id,) = evidence_documents_store([{"configuration": {}, "sources": []}]).values()
+    (document_id,) = store([{"configuration": {}, "sources": []}]).values()
     document = EvidenceDocument.objects.get(pk=document_id)
     document.content = {"configuration": {"forged": True}}
 
@@ -49,7 +54,7 @@ def test_evidence_document_cannot_be_changed_through_the_model():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger is Postgres-only")
 def test_database_refuses_updates_to_evidence():
-    (document_id,) = evidence_documents_store([{"configuration": {}, "sources": []}]).values()
+    (document_id,) = store([{"configuration": {}, "sources": []}]).values()
 
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
         EvidenceDocument.objects.filter(pk=document_id).update(size=1)
@@ -137,7 +142,7 @@ def _run_on(account, day: dt.date, document_id: int) -> CollectionRun:
 
 def test_retention_keeps_audit_periods_and_cited_evidence(account, settings):
     settings.GRC_EVIDENCE_RETENTION_DAYS = 365
-    old, audited, cited_by_recent = evidence_documents_store(
+    old, audited, cited_by_recent = store(
         [{"configuration": {"n": n}, "sources": []} for n in range(3)]
     ).values()
     today = timezone.localdate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -47,12 +47,8 @@ def hashed_document(content: Mapping[str, Any]) -> Hashed:
     return hashlib.sha256(data).hexdigest(), content, len(data)
 
 
-def evidence_documents_store(contents: Iterable[Mapping[str, Any]]) -> dict[str, int]:
-    """Insert each distinct document once; return sha256 -> row id for all of them."""
-    return _documents_insert([hashed_document(content) for content in contents])
-
-
-def _documents_insert(documents: list[Hashed]) -> dict[str, int]:
+def evidence_documents_insert(documents: list[Hashed]) -> dict[str, int]:
+    """Insert each distinct (hashed) document once; return sha256 -> row id for all of them."""
     by_hash = {sha: (content, size) for sha, content, size in documents}
     EvidenceDocument.objects.bulk_create(
         [
@@ -90,7 +86,7 @@ def unit_results_store(
     run = unit.run
     now = timezone.now()
     documents = [hashed_document(evidence_content(result)) for result in results]
-    document_ids = _documents_insert(documents)
+    document_ids = evidence_documents_insert(documents)
     resource_ids = resources_store(run.account_id, unit.service, results)
     CheckResult.objects.bulk_create(
         [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
@@ -61,22 +62,9 @@ def _previous_statuses(account_id: int, day) -> dict[int, str]:
     )
 
 
-@transaction.atomic
-def control_status_rollup_update(*, run_id: int) -> list[ControlStatusDaily]:
-    """Write each control's status for the run's account and day; record status changes.
-
-    Idempotent: rolling up the same run again rewrites the same rows and records no new change.
-    A run older than the account's latest rolled-up run that day changes nothing.
-    """
-    run = CollectionRun.objects.get(pk=run_id)
-    if run.status not in CollectionRun.FINISHED_WITH_RESULTS:
-        return []
-    finished = run.finished_at or timezone.now()
-    day = timezone.localdate(finished)
-    if ControlStatusDaily.objects.filter(
-        account_id=run.account_id, day=day, run__finished_at__gt=finished
-    ).exists():
-        return []  # a later run of that day is already rolled up
+def _rows_and_events(
+    run: CollectionRun, day: dt.date, finished: dt.datetime
+) -> tuple[list[ControlStatusDaily], list[ControlStatusEvent]]:
     counts = _counts_per_control(run)
     previous = _previous_statuses(run.account_id, day)
     rows, events = [], []
@@ -107,18 +95,15 @@ def control_status_rollup_update(*, run_id: int) -> list[ControlStatusDaily]:
                     run=run,
                 )
             )
-    ControlStatusDaily.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["control", "account", "day"],
-        update_fields=["status", "pass_count", "fail_count", "error_count", "run"],
-    )
-    ControlStatusEvent.objects.bulk_create(events)
-    tally = defaultdict(int)
+    return rows, events
+
+
+def _posture_daily_store(account_id: int, day: dt.date, rows: list[ControlStatusDaily]) -> None:
+    tally: dict[str, int] = defaultdict(int)
     for row in rows:
         tally[row.status] += 1
     PostureDaily.objects.update_or_create(
-        account_id=run.account_id,
+        account_id=account_id,
         day=day,
         defaults={
             "passing": tally[ControlStatus.PASS],
@@ -127,4 +112,31 @@ def control_status_rollup_update(*, run_id: int) -> list[ControlStatusDaily]:
             "not_evidenced": tally[ControlStatus.NOT_EVIDENCED],
         },
     )
+
+
+@transaction.atomic
+def control_status_rollup_update(*, run_id: int) -> list[ControlStatusDaily]:
+    """Write each control's status for the run's account and day; record status changes.
+
+    Idempotent: rolling up the same run again rewrites the same rows and records no new change.
+    A run older than the account's latest rolled-up run that day changes nothing.
+    """
+    run = CollectionRun.objects.get(pk=run_id)
+    if run.status not in CollectionRun.FINISHED_WITH_RESULTS:
+        return []
+    finished = run.finished_at or timezone.now()
+    day = timezone.localdate(finished)
+    if ControlStatusDaily.objects.filter(
+        account_id=run.account_id, day=day, run__finished_at__gt=finished
+    ).exists():
+        return []  # a later run of that day is already rolled up
+    rows, events = _rows_and_events(run, day, finished)
+    ControlStatusDaily.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["control", "account", "day"],
+        update_fields=["status", "pass_count", "fail_count", "error_count", "run"],
+    )
+    ControlStatusEvent.objects.bulk_create(events)
+    _posture_daily_store(run.account_id, day, rows)
     return rows

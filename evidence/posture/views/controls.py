@@ -24,7 +24,7 @@ from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_manage, can_view, role_required
 from grc.catalog.forms import ParameterForm
 from grc.catalog.models import Control, ControlParameter
-from grc.catalog.services import control_parameter_set
+from grc.catalog.services.parameters import control_parameter_set
 
 
 @role_required(can_view)

@@ -19,15 +19,15 @@ from rest_framework.response import Response
 
 from grc.catalog.api import serializers as s
 from grc.catalog.api.filters import ControlFilter, CriterionFilter, FrameworkFilter
-from grc.catalog.control_services import (
+from grc.catalog.models import Control, ControlMapping, ControlParameter, Criterion, Framework
+from grc.catalog.selectors.coverage import framework_coverage
+from grc.catalog.services.controls import (
     control_create,
     control_mapping_add,
     control_mapping_remove,
     control_update,
 )
-from grc.catalog.models import Control, ControlMapping, ControlParameter, Criterion, Framework
-from grc.catalog.selectors import framework_coverage
-from grc.catalog.services import (
+from grc.catalog.services.parameters import (
     control_parameter_create,
     control_parameter_reset,
     control_parameter_set,

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from grc.catalog.models import Framework
-from grc.catalog.selectors import FrameworkCoverage, framework_coverage
+from grc.catalog.selectors.coverage import FrameworkCoverage, framework_coverage
 
 COLUMNS = ("criteria", "automated", "manual", "provider", "uncovered")
 

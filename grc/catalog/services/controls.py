@@ -1,4 +1,4 @@
-"""Writes people make to company controls and their mappings (parameters: grc.catalog.services).
+"""Writes people make to company controls and their mappings (parameters: services.parameters).
 
 Custom controls and custom mappings belong to the company; the shipped catalog owns the others,
 so these services refuse to change or remove catalog rows (``load_catalog`` would fight them).

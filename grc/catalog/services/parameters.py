@@ -8,7 +8,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from collectors.registry import load_checks
 from grc.catalog.models import Control, ControlParameter, ParameterChange
 
 
@@ -75,14 +74,3 @@ def control_parameter_create(
             parameter=parameter, old_value=None, new_value=value, changed_by=user, reason=reason
         )
     return parameter
-
-
-def control_check_parameters(control: Control) -> dict[str, dict[str, Any]]:
-    """Per check of the control, the control's parameter values that the check declares."""
-    specs = load_checks()
-    values = {parameter.name: parameter.value for parameter in control.parameters.all()}
-    result: dict[str, dict[str, Any]] = {}
-    for check in control.checks.all():
-        declared = specs[check.check_id].parameters if check.check_id in specs else {}
-        result[check.check_id] = {name: values[name] for name in declared if name in values}
-    return result
