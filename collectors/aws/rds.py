@@ -7,9 +7,10 @@ attributes is that snapshot's ERROR.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from collectors.aws.rds_parameters import read_parameter_groups
 from collectors.readers import ReadError, api_call, guarded, jsonable, paginate
 from collectors.registry import check, service
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity, Status
@@ -31,6 +32,8 @@ class RdsSnapshot:
     instances_call: ApiCall
     snapshots: tuple[DbSnapshot, ...]
     snapshots_call: ApiCall
+    # DB parameter group name -> its TLS parameters (see rds_parameters), or the read's error
+    parameter_groups: Mapping[str, list[dict[str, Any]] | ReadError] = field(default_factory=dict)
 
 
 @service(SERVICE, Scope.REGIONAL)
@@ -44,6 +47,7 @@ def fetch(session: Any, region: str) -> RdsSnapshot:
         instances_call=api_call(SERVICE, "DescribeDBInstances"),
         snapshots=tuple(_read_attributes(client, jsonable(snapshot)) for snapshot in snapshots),
         snapshots_call=api_call(SERVICE, "DescribeDBSnapshots", SnapshotType="manual"),
+        parameter_groups=read_parameter_groups(client, instances),
     )
 
 
