@@ -29,10 +29,11 @@ def _verdict(response: dict[str, Any], ctx: CheckContext) -> tuple[Status, str]:
     region = ctx.region
     failed = response.get("failedAccounts") or []
     accounts = [a for a in response.get("accounts") or [] if a.get("accountId") == ctx.account_id]
-    if failed or not accounts:
-        first = failed[0] if failed else {}
-        code, message = first.get("errorCode", "NoAccountStatus"), first.get("errorMessage", "")
+    if failed:
+        code, message = failed[0].get("errorCode"), failed[0].get("errorMessage", "")
         return Status.ERROR, f"could not read BatchGetAccountStatus: {code}: {message}"
+    if not accounts:
+        return Status.ERROR, f"BatchGetAccountStatus returned no status for {ctx.account_id}"
     account = accounts[0]
     status = (account.get("state") or {}).get("status", "UNKNOWN")
     scanning = sorted(

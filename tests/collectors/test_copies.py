@@ -130,3 +130,35 @@ def test_rds_tls_unreadable_group_is_error(rds: Any, collect: Any, aws_hooks: An
 
     assert result.status is Status.ERROR
     assert result.reason == "could not read DescribeDBParameters: AccessDenied: injected by test"
+
+
+def test_rds_tls_pending_reboot_fails(rds: Any, collect: Any, aws_hooks: Any) -> None:
+    rds.create_db_parameter_group(
+        DBParameterGroupName="pg-tls", DBParameterGroupFamily="postgres16", Description="x"
+    )
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="pg-tls",
+        Parameters=[
+            {
+                "ParameterName": "rds.force_ssl",
+                "ParameterValue": "1",
+                "ApplyMethod": "pending-reboot",
+            }
+        ],
+    )
+    rds.create_db_instance(
+        DBInstanceIdentifier="pg", Engine="postgres", DBParameterGroupName="pg-tls", **COMMON
+    )
+
+    def pending(parsed: dict[str, Any]) -> None:
+        # AWS reports a static change pending-reboot until the instance restarts; moto never does.
+        for instance in parsed["DBInstances"]:
+            for group in instance["DBParameterGroups"]:
+                group["ParameterApplyStatus"] = "pending-reboot"
+
+    aws_hooks.patch_response("rds", "DescribeDBInstances", pending)
+
+    result = collect("rds")["rds_instance_tls_required"][db_arn("pg")]
+
+    assert result.status is Status.FAIL
+    assert result.reason == "rds.force_ssl is 1 in pg-tls but waits for a reboot to apply"

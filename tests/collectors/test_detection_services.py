@@ -127,3 +127,10 @@ def test_cloudfront_viewer_https(aws_session: boto3.Session, collect: Any) -> No
     assert results[strict].status is Status.PASS
     assert results[leaky].status is Status.FAIL
     assert results[leaky].reason == "allows plain HTTP on /api/*"
+
+
+def test_inspector_without_a_status_for_the_account_is_error(aws_hooks: Any, collect: Any) -> None:
+    aws_hooks.respond("inspector2", "BatchGetAccountStatus", {"accounts": [], "failedAccounts": []})
+    result = collect("inspector2")["inspector_enabled"][INSPECTOR]
+    assert result.status is Status.ERROR
+    assert result.reason == f"BatchGetAccountStatus returned no status for {ACCOUNT_ID}"
