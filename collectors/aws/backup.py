@@ -4,8 +4,8 @@ a backup plan selection or a DLM policy covers, in one region.
 Reads per region: ListBackupPlans, ListBackupSelections and GetBackupSelection per plan and
 selection, DescribeRegionSettings (service opt-in), GetLifecyclePolicies and GetLifecyclePolicy
 per enabled DLM policy, and the resources themselves (DescribeVolumes, DescribeDBInstances,
-DescribeFileSystems: a check judges one service's snapshot, so this reader lists the resources
-it judges, three calls per region more than the ec2/rds/efs readers already make).
+DescribeDBClusters, DescribeFileSystems: a check judges one service's snapshot, so this reader
+lists the resources it judges, four calls per region more than the ec2/rds/efs readers make).
 
 Selection semantics, from the AWS Backup guide ("Assign resources with AWS CLI", BackupSelection):
 Resources are OR'ed ARN patterns, NotResources exclude, Conditions are AND'ed tag tests
@@ -34,6 +34,7 @@ CALLS = {
     "dlm": api_call("dlm", "GetLifecyclePolicies", State="ENABLED"),
     "volumes": api_call("ec2", "DescribeVolumes"),
     "db_instances": api_call("rds", "DescribeDBInstances"),
+    "db_clusters": api_call("rds", "DescribeDBClusters"),
     "file_systems": api_call("efs", "DescribeFileSystems"),
 }
 
@@ -54,6 +55,7 @@ class BackupSnapshot:
     dlm_policies: list[dict[str, Any]] | ReadError  # GetLifecyclePolicy's Policy, enabled only
     volumes: tuple[dict[str, Any], ...]
     db_instances: tuple[dict[str, Any], ...]
+    db_clusters: tuple[dict[str, Any], ...]  # Aurora and Multi-AZ DB clusters
     file_systems: tuple[dict[str, Any], ...]
 
 
@@ -61,35 +63,28 @@ class BackupSnapshot:
 def fetch(session: Any, region: str) -> BackupSnapshot:
     backup = session.client("backup", region_name=region)
     settings = backup.describe_region_settings().get("ResourceTypeOptInPreference", {})
+    rds = session.client("rds", region_name=region)
+    clusters = _listed(rds, "describe_db_clusters", "DBClusters")
     return BackupSnapshot(
         region=region,
         selections=tuple(_selections(backup)),
         opt_in={str(k): bool(v) for k, v in settings.items()},
         dlm_policies=guarded(CALLS["dlm"], lambda: _dlm_policies(session, region)),
-        volumes=tuple(
-            jsonable(
-                paginate(session.client("ec2", region_name=region), "describe_volumes", "Volumes")
-            )
+        volumes=_listed(session.client("ec2", region_name=region), "describe_volumes", "Volumes"),
+        db_instances=_listed(rds, "describe_db_instances", "DBInstances"),
+        db_clusters=tuple(
+            c
+            for c in clusters
+            if str(c.get("Engine", "")).startswith(("aurora", "mysql", "postgres"))
         ),
-        db_instances=tuple(
-            jsonable(
-                paginate(
-                    session.client("rds", region_name=region),
-                    "describe_db_instances",
-                    "DBInstances",
-                )
-            )
-        ),
-        file_systems=tuple(
-            jsonable(
-                paginate(
-                    session.client("efs", region_name=region),
-                    "describe_file_systems",
-                    "FileSystems",
-                )
-            )
+        file_systems=_listed(
+            session.client("efs", region_name=region), "describe_file_systems", "FileSystems"
         ),
     )
+
+
+def _listed(client: Any, method: str, key: str) -> tuple[dict[str, Any], ...]:
+    return tuple(jsonable(paginate(client, method, key)))
 
 
 def _selections(backup: Any) -> list[Selection]:

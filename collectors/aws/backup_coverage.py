@@ -117,7 +117,7 @@ def ebs_covered(snapshot: BackupSnapshot, ctx: CheckContext) -> Iterator[CheckRe
 
 @check(
     "backup_rds_instance_covered",
-    title="RDS DB instances are covered by an AWS Backup plan",
+    title="RDS DB instances and clusters are covered by an AWS Backup plan",
     service=SERVICE,
     resource_type="AWS::RDS::DBInstance",
     severity=Severity.MEDIUM,
@@ -125,28 +125,39 @@ def ebs_covered(snapshot: BackupSnapshot, ctx: CheckContext) -> Iterator[CheckRe
     remediation=REMEDIATION,
 )
 def rds_covered(snapshot: BackupSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    # Cluster members are backed up with their cluster, which is judged instead.
     for instance in snapshot.db_instances:
+        if instance.get("DBClusterIdentifier"):
+            continue
         arn = instance["DBInstanceArn"]
         tags = tag_dict(instance.get("TagList"))
-        cluster = instance.get("DBClusterIdentifier")
-        plans = [] if cluster else _plans_covering(snapshot, arn, tags, "RDS")
-        verdict = (
-            (Status.NOT_APPLICABLE, f"backed up as part of cluster {cluster}")
-            if cluster
-            else _covered(plans)
-        )
+        plans = _plans_covering(snapshot, arn, tags, "RDS")
         yield _result(
             "backup_rds_instance_covered",
             ctx,
             snapshot,
             (arn, "AWS::RDS::DBInstance"),
-            verdict,
+            _covered(plans),
             {
                 "DBInstanceIdentifier": instance["DBInstanceIdentifier"],
                 "Tags": tags,
                 "plans": plans,
             },
             (CALLS["db_instances"],),
+        )
+    for cluster in snapshot.db_clusters:
+        arn = cluster["DBClusterArn"]
+        tags = tag_dict(cluster.get("TagList"))
+        opt_in_type = "Aurora" if str(cluster.get("Engine")).startswith("aurora") else "RDS"
+        plans = _plans_covering(snapshot, arn, tags, opt_in_type)
+        yield _result(
+            "backup_rds_instance_covered",
+            ctx,
+            snapshot,
+            (arn, "AWS::RDS::DBCluster"),
+            _covered(plans),
+            {"DBClusterIdentifier": cluster["DBClusterIdentifier"], "Tags": tags, "plans": plans},
+            (CALLS["db_clusters"],),
         )
 
 

@@ -157,3 +157,35 @@ def test_unreadable_dlm_is_error_for_uncovered_volumes(
     result = results[f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}:volume/{volume['VolumeId']}"]
     assert result.status is Status.ERROR
     assert "AccessDeniedException: no" in result.reason
+
+
+@pytest.mark.parametrize(("aurora_opt_in", "expected"), [(False, Status.FAIL), (True, Status.PASS)])
+def test_aurora_clusters_are_judged_with_the_aurora_opt_in(
+    aws_session: boto3.Session, stubs: StubbedClients, aurora_opt_in: bool, expected: Status
+) -> None:
+    rds = aws_session.client("rds")
+    common = {"Engine": "aurora-postgresql", "MasterUsername": "u", "MasterUserPassword": "p" * 12}
+    kept = rds.create_db_cluster(
+        DBClusterIdentifier="kept", Tags=[{"Key": "b", "Value": "y"}], **common
+    )["DBCluster"]
+    rds.create_db_instance(
+        DBInstanceIdentifier="kept-1",
+        DBClusterIdentifier="kept",
+        Engine="aurora-postgresql",
+        DBInstanceClass="db.r6g.large",
+    )
+    tagged_only = {
+        "SelectionName": "tagged",
+        "Resources": ["*"],
+        "Conditions": {
+            "StringEquals": [{"ConditionKey": "aws:ResourceTag/b", "ConditionValue": "y"}]
+        },
+    }
+    queue_backup(stubs, [tagged_only], {"Aurora": aurora_opt_in, "RDS": True})
+    queue_dlm(stubs, [{"Key": "snap", "Value": "yes"}])
+
+    results = stubs.collect("backup")["backup_rds_instance_covered"]
+
+    assert set(results) == {kept["DBClusterArn"]}  # the member instance is not judged alone
+    assert results[kept["DBClusterArn"]].status is expected
+    assert results[kept["DBClusterArn"]].resource_type == "AWS::RDS::DBCluster"

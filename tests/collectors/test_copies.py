@@ -162,3 +162,59 @@ def test_rds_tls_pending_reboot_fails(rds: Any, collect: Any, aws_hooks: Any) ->
 
     assert result.status is Status.FAIL
     assert result.reason == "rds.force_ssl is 1 in pg-tls but waits for a reboot to apply"
+
+
+def test_clusters_are_judged_instead_of_their_members(rds: Any, collect: Any) -> None:
+    rds.create_db_cluster_parameter_group(
+        DBClusterParameterGroupName="apg-tls",
+        DBParameterGroupFamily="aurora-postgresql16",
+        Description="tls",
+    )
+    rds.modify_db_cluster_parameter_group(
+        DBClusterParameterGroupName="apg-tls",
+        Parameters=[
+            {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}
+        ],
+    )
+    common = {
+        "Engine": "aurora-postgresql",
+        "MasterUsername": "admin_user",
+        "MasterUserPassword": "not-a-real-password",
+    }
+    strict = rds.create_db_cluster(
+        DBClusterIdentifier="strict",
+        DBClusterParameterGroupName="apg-tls",
+        DeletionProtection=True,
+        **common,
+    )["DBCluster"]["DBClusterArn"]
+    rds.create_db_cluster_parameter_group(
+        DBClusterParameterGroupName="apg-plain",
+        DBParameterGroupFamily="aurora-postgresql16",
+        Description="plain",
+    )
+    lax = rds.create_db_cluster(
+        DBClusterIdentifier="lax", DBClusterParameterGroupName="apg-plain", **common
+    )["DBCluster"]["DBClusterArn"]
+    rds.create_db_instance(
+        DBInstanceIdentifier="strict-1",
+        DBClusterIdentifier="strict",
+        Engine="aurora-postgresql",
+        DBInstanceClass="db.r6g.large",
+    )
+
+    results = collect("rds")
+
+    tls, protection = (
+        results["rds_instance_tls_required"],
+        results["rds_instance_deletion_protection"],
+    )
+    assert db_arn("strict-1") not in tls  # the member is judged through its cluster
+    assert tls[strict].status is Status.PASS
+    assert tls[strict].resource_type == "AWS::RDS::DBCluster"
+    assert tls[strict].reason == "rds.force_ssl is 1 in apg-tls"
+    assert tls[lax].status is Status.FAIL
+    assert protection[strict].status is Status.PASS
+    assert protection[lax].status is Status.FAIL
+    assert (
+        protection[lax].reason == "deletion protection off: the cluster can be deleted in one call"
+    )
