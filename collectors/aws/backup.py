@@ -17,8 +17,8 @@ regardless of opt-in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
@@ -32,6 +32,7 @@ CALLS = {
     "plans": api_call("backup", "ListBackupPlans"),
     "settings": api_call("backup", "DescribeRegionSettings"),
     "dlm": api_call("dlm", "GetLifecyclePolicies", State="ENABLED"),
+    "instances": api_call("ec2", "DescribeInstances"),
     "volumes": api_call("ec2", "DescribeVolumes"),
     "db_instances": api_call("rds", "DescribeDBInstances"),
     "db_clusters": api_call("rds", "DescribeDBClusters"),
@@ -57,6 +58,8 @@ class BackupSnapshot:
     db_instances: tuple[dict[str, Any], ...]
     db_clusters: tuple[dict[str, Any], ...]  # Aurora and Multi-AZ DB clusters
     file_systems: tuple[dict[str, Any], ...]
+    # Instance id -> tags, read only when a DLM policy targets instances (their volumes).
+    instance_tags: dict[str, dict[str, str]] | ReadError = field(default_factory=dict)
 
 
 @service(SERVICE, Scope.REGIONAL)
@@ -65,11 +68,12 @@ def fetch(session: Any, region: str) -> BackupSnapshot:
     settings = backup.describe_region_settings().get("ResourceTypeOptInPreference", {})
     rds = session.client("rds", region_name=region)
     clusters = _listed(rds, "describe_db_clusters", "DBClusters")
+    dlm_policies = guarded(CALLS["dlm"], lambda: _dlm_policies(session, region))
     return BackupSnapshot(
         region=region,
         selections=tuple(_selections(backup)),
         opt_in={str(k): bool(v) for k, v in settings.items()},
-        dlm_policies=guarded(CALLS["dlm"], lambda: _dlm_policies(session, region)),
+        dlm_policies=dlm_policies,
         volumes=_listed(session.client("ec2", region_name=region), "describe_volumes", "Volumes"),
         db_instances=_listed(rds, "describe_db_instances", "DBInstances"),
         db_clusters=tuple(
@@ -80,7 +84,27 @@ def fetch(session: Any, region: str) -> BackupSnapshot:
         file_systems=_listed(
             session.client("efs", region_name=region), "describe_file_systems", "FileSystems"
         ),
+        instance_tags=_instance_tags(session, region, dlm_policies),
     )
+
+
+def _instance_tags(
+    session: Any, region: str, policies: list[dict[str, Any]] | ReadError
+) -> dict[str, dict[str, str]] | ReadError:
+    targets_instances = not isinstance(policies, ReadError) and any(
+        "INSTANCE" in ((p.get("PolicyDetails") or {}).get("ResourceTypes") or []) for p in policies
+    )
+    if not targets_instances:
+        return {}
+
+    def read() -> dict[str, dict[str, str]]:
+        ec2 = session.client("ec2", region_name=region)
+        reservations = paginate(ec2, "describe_instances", "Reservations")
+        return {
+            i["InstanceId"]: tag_dict(i.get("Tags")) for r in reservations for i in r["Instances"]
+        }
+
+    return guarded(CALLS["instances"], read)
 
 
 def _listed(client: Any, method: str, key: str) -> tuple[dict[str, Any], ...]:
@@ -178,14 +202,23 @@ def tag_dict(tags: Any) -> dict[str, str]:
     return {str(t.get("Key")): str(t.get("Value")) for t in tags or []}
 
 
-def dlm_covers(policy: Mapping[str, Any], volume_tags: Mapping[str, str]) -> bool:
-    """An enabled EBS snapshot policy that targets volumes by tag, or a default volume policy."""
+def dlm_covers(
+    policy: Mapping[str, Any],
+    volume_tags: Mapping[str, str],
+    instances_tags: Sequence[Mapping[str, str]] = (),
+) -> bool:
+    """An enabled EBS snapshot policy that targets the volume, or an instance it is attached to,
+    by tag; or a default volume policy that does not exclude it."""
     details = policy.get("PolicyDetails") or {}
     if details.get("PolicyType", "EBS_SNAPSHOT_MANAGEMENT") != "EBS_SNAPSHOT_MANAGEMENT":
         return False
     if details.get("PolicyLanguage") == "SIMPLIFIED" and details.get("ResourceType") == "VOLUME":
         excluded = tag_dict((details.get("Exclusions") or {}).get("ExcludeTags"))
         return not any(volume_tags.get(k) == v for k, v in excluded.items())
-    if "VOLUME" not in (details.get("ResourceTypes") or []):
-        return False
-    return any(volume_tags.get(k) == v for k, v in tag_dict(details.get("TargetTags")).items())
+    targets = tag_dict(details.get("TargetTags")).items()
+    kinds = details.get("ResourceTypes") or []
+    if "VOLUME" in kinds and any(volume_tags.get(k) == v for k, v in targets):
+        return True
+    return "INSTANCE" in kinds and any(
+        tags.get(k) == v for tags in instances_tags for k, v in targets
+    )

@@ -79,23 +79,31 @@ def _covered(plans: list[str]) -> tuple[Status, str]:
     remediation=REMEDIATION,
 )
 def ebs_covered(snapshot: BackupSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    dlm = snapshot.dlm_policies
+    dlm, instance_tags = snapshot.dlm_policies, snapshot.instance_tags
+    dlm_error = next((e for e in (dlm, instance_tags) if isinstance(e, ReadError)), None)
     for volume in snapshot.volumes:
         arn = f"arn:aws:ec2:{snapshot.region}:{ctx.account_id}:volume/{volume['VolumeId']}"
         tags = tag_dict(volume.get("Tags"))
+        attached = [
+            instance_tags.get(a.get("InstanceId"), {})
+            for a in volume.get("Attachments") or []
+            if not isinstance(instance_tags, ReadError)
+        ]
         plans = _plans_covering(snapshot, arn, tags, "EBS")
         policies = (
             []
             if isinstance(dlm, ReadError)
-            else [str(p.get("PolicyId")) for p in dlm if dlm_covers(p, tags)]
+            else [str(p.get("PolicyId")) for p in dlm if dlm_covers(p, tags, attached)]
         )
         if plans or policies:
-            names = [*plans, *(f"DLM {p}" for p in policies)]
-            verdict = (Status.PASS, f"covered by {', '.join(names)}")
-        elif isinstance(dlm, ReadError):
+            verdict = (
+                Status.PASS,
+                f"covered by {', '.join([*plans, *(f'DLM {p}' for p in policies)])}",
+            )
+        elif dlm_error:
             verdict = (
                 Status.ERROR,
-                f"no backup plan covers it and DLM could not be read: {dlm.reason}",
+                f"no backup plan covers it and DLM could not be judged: {dlm_error.reason}",
             )
         else:
             verdict = (Status.FAIL, "no AWS Backup plan selection or DLM policy covers it")

@@ -51,7 +51,9 @@ def queue_backup(stubs: StubbedClients, selections: list[dict[str, Any]], opt_in
         )
 
 
-def queue_dlm(stubs: StubbedClients, target_tags: list[dict[str, str]]) -> None:
+def queue_dlm(
+    stubs: StubbedClients, target_tags: list[dict[str, str]], resource_type: str = "VOLUME"
+) -> None:
     dlm = stubs["dlm"]
     dlm.add_response(
         "get_lifecycle_policies",
@@ -66,7 +68,7 @@ def queue_dlm(stubs: StubbedClients, target_tags: list[dict[str, str]]) -> None:
                 "State": "ENABLED",
                 "PolicyDetails": {
                     "PolicyType": "EBS_SNAPSHOT_MANAGEMENT",
-                    "ResourceTypes": ["VOLUME"],
+                    "ResourceTypes": [resource_type],
                     "TargetTags": target_tags,
                 },
             }
@@ -189,3 +191,28 @@ def test_aurora_clusters_are_judged_with_the_aurora_opt_in(
     assert set(results) == {kept["DBClusterArn"]}  # the member instance is not judged alone
     assert results[kept["DBClusterArn"]].status is expected
     assert results[kept["DBClusterArn"]].resource_type == "AWS::RDS::DBCluster"
+
+
+def test_dlm_instance_policy_covers_attached_volumes(
+    aws_session: boto3.Session, stubs: StubbedClients
+) -> None:
+    ec2 = aws_session.client("ec2")
+    instance = ec2.run_instances(
+        ImageId="ami-12c6146b",
+        MinCount=1,
+        MaxCount=1,
+        Placement={"AvailabilityZone": "us-east-1a"},
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "snap", "Value": "yes"}]}],
+    )["Instances"][0]
+    data = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    ec2.attach_volume(VolumeId=data, InstanceId=instance["InstanceId"], Device="/dev/sdf")
+    loose = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    queue_backup(stubs, [], {"EBS": True})
+    queue_dlm(stubs, [{"Key": "snap", "Value": "yes"}], resource_type="INSTANCE")
+
+    results = stubs.collect("backup")["backup_ebs_volume_covered"]
+
+    arn = f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}:volume/"
+    assert results[arn + data].status is Status.PASS
+    assert results[arn + data].reason == "covered by DLM policy-1"
+    assert results[arn + loose].status is Status.FAIL
