@@ -281,7 +281,7 @@ def quota_usage(snapshot: QuotaSnapshot, ctx: CheckContext) -> Iterator[CheckRes
         yield make_result(
             "servicequotas_usage",
             ctx,
-            f"{ctx.account_id}:{ctx.region}",
+            f"{ctx.account_id}:{ctx.region}:service-quotas",
             Status.NOT_APPLICABLE,
             reason,
             sources=(DESCRIBE_CHECKS,),
@@ -292,7 +292,7 @@ def quota_usage(snapshot: QuotaSnapshot, ctx: CheckContext) -> Iterator[CheckRes
         yield make_result(
             "servicequotas_usage",
             ctx,
-            f"{ctx.account_id}:{ctx.region}",
+            f"{ctx.account_id}:{ctx.region}:service-quotas",
             Status.ERROR,
             reason,
             sources=(snapshot.quotas.source,),
