@@ -207,3 +207,21 @@ def test_service_quotas_defer_to_trusted_advisor(aws_session: boto3.Session) -> 
     stubs.assert_all_answered()
 
     assert result.status is Status.NOT_APPLICABLE  # no Service Quotas call was made
+
+
+def test_trusted_advisor_results_unreadable_is_one_error(aws_session: boto3.Session) -> None:
+    stubs = StubbedClients(aws_session, ["support"])
+    checks = [TA_CHECK, {**TA_CHECK, "id": "second", "name": "EC2"}]
+    stubs["support"].add_response(
+        "describe_trusted_advisor_checks", {"checks": checks}, {"language": "en"}
+    )
+    stubs["support"].add_client_error(
+        "describe_trusted_advisor_check_result",
+        service_error_code="AccessDeniedException",
+        service_message="no",
+    )
+
+    results = stubs.collect("trusted_advisor", "global")["trusted_advisor_service_limits"]
+
+    assert [r.status for r in results.values()] == [Status.ERROR]
+    assert next(iter(results.values())).reason == "AccessDeniedException: no"
