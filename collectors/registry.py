@@ -51,6 +51,7 @@ def check(
     parameters: Mapping[str, Any] | None = None,
     criteria: Iterable[str] = (),
     version: str = "1",
+    remediation: str = "",
 ) -> Callable[[Evaluate], Evaluate]:
     def register(evaluate: Evaluate) -> Evaluate:
         if id in CHECKS:
@@ -65,6 +66,7 @@ def check(
             parameters=dict(parameters or {}),
             criteria_hints=tuple(criteria),
             version=version,
+            remediation=remediation,
         )
         return evaluate
 

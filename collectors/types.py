@@ -77,3 +77,4 @@ class CheckSpec:
     parameters: Mapping[str, Any] = field(default_factory=dict)  # name -> default
     criteria_hints: tuple[str, ...] = ()  # e.g. ("cis-aws-7.0.0:2.3", "soc2-2017:CC6.1")
     version: str = "1"
+    remediation: str = ""  # what to change in AWS to make a FAIL pass

@@ -52,6 +52,8 @@ class Ec2Snapshot:
     flow_logs: Listing
     ebs_default_encryption: dict[str, Any]
     ebs_default_encryption_call: ApiCall
+    # Network interfaces in the region's default VPCs; None when the region has no default VPC.
+    default_vpc_interfaces: Listing | None = None
 
 
 def _list(client: Any, operation: str, key: str, **params: Any) -> Listing:
@@ -94,6 +96,7 @@ def fetch(session: Any, region: str) -> Ec2Snapshot:
         instance for reservation in reservations.items for instance in reservation["Instances"]
     )
     snapshots = _list(client, "DescribeSnapshots", "Snapshots", OwnerIds=["self"])
+    vpcs = _list(client, "DescribeVpcs", "Vpcs")
     return Ec2Snapshot(
         region=region,
         partition=client.meta.partition,
@@ -103,11 +106,21 @@ def fetch(session: Any, region: str) -> Ec2Snapshot:
         snapshot_permissions=tuple(_read_permissions(client, item) for item in snapshots.items),
         security_groups=_list(client, "DescribeSecurityGroups", "SecurityGroups"),
         network_acls=_list(client, "DescribeNetworkAcls", "NetworkAcls"),
-        vpcs=_list(client, "DescribeVpcs", "Vpcs"),
+        vpcs=vpcs,
         flow_logs=_list(client, "DescribeFlowLogs", "FlowLogs"),
         ebs_default_encryption=jsonable(client.get_ebs_encryption_by_default()),
         ebs_default_encryption_call=api_call(SERVICE, "GetEbsEncryptionByDefault"),
+        default_vpc_interfaces=_default_vpc_interfaces(client, vpcs),
     )
+
+
+def _default_vpc_interfaces(client: Any, vpcs: Listing) -> Listing | None:
+    """What runs in the default VPCs: one filtered call, and none when there is no default VPC."""
+    default_ids = [vpc["VpcId"] for vpc in vpcs.items if vpc.get("IsDefault")]
+    if not default_ids:
+        return None
+    filters = [{"Name": "vpc-id", "Values": default_ids}]
+    return _list(client, "DescribeNetworkInterfaces", "NetworkInterfaces", Filters=filters)
 
 
 # --- helpers --------------------------------------------------------------------------------

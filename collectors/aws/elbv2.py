@@ -25,6 +25,7 @@ CHECKED_TYPES = {"application", "network"}
 class LoadBalancer:
     description: dict[str, Any]
     listeners: list[dict[str, Any]] | ReadError  # DescribeListeners, all pages
+    attributes: list[dict[str, Any]] | ReadError | None = None  # DescribeLoadBalancerAttributes
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,17 @@ def _read_listeners(client: Any, lb: dict[str, Any]) -> LoadBalancer:
             paginate(client, "describe_listeners", "Listeners", LoadBalancerArn=lb_arn)
         ),
     )
-    return LoadBalancer(description=lb, listeners=listeners)
+    attributes = guarded(
+        attributes_call(lb_arn),
+        lambda: jsonable(
+            client.describe_load_balancer_attributes(LoadBalancerArn=lb_arn)["Attributes"]
+        ),
+    )
+    return LoadBalancer(description=lb, listeners=listeners, attributes=attributes)
+
+
+def attributes_call(lb_arn: str) -> ApiCall:
+    return api_call(SERVICE, "DescribeLoadBalancerAttributes", LoadBalancerArn=lb_arn)
 
 
 def _verdict(listener: Mapping[str, Any]) -> tuple[Status, str]:

@@ -7,15 +7,18 @@ attributes is that snapshot's ERROR.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from collectors.aws.rds_parameters import read_cluster_parameter_groups, read_parameter_groups
 from collectors.readers import ReadError, api_call, guarded, jsonable, paginate
 from collectors.registry import check, service
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity, Status
 
 SERVICE = "rds"
 DB_INSTANCE = "AWS::RDS::DBInstance"
+RDS_CLUSTER_ENGINES = ("aurora", "mysql", "postgres")
+DESCRIBE_CLUSTERS = api_call(SERVICE, "DescribeDBClusters")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,13 @@ class RdsSnapshot:
     instances_call: ApiCall
     snapshots: tuple[DbSnapshot, ...]
     snapshots_call: ApiCall
+    # DB parameter group name -> its TLS parameters (see rds_parameters), or the read's error
+    parameter_groups: Mapping[str, list[dict[str, Any]] | ReadError] = field(default_factory=dict)
+    # DB clusters (Aurora, Multi-AZ DB clusters) and their cluster parameter groups' TLS parameters
+    clusters: tuple[dict[str, Any], ...] | ReadError = ()
+    cluster_parameter_groups: Mapping[str, list[dict[str, Any]] | ReadError] = field(
+        default_factory=dict
+    )
 
 
 @service(SERVICE, Scope.REGIONAL)
@@ -38,12 +48,29 @@ def fetch(session: Any, region: str) -> RdsSnapshot:
     client = session.client("rds", region_name=region)
     instances = paginate(client, "describe_db_instances", "DBInstances")
     snapshots = paginate(client, "describe_db_snapshots", "DBSnapshots", SnapshotType="manual")
+    clusters = guarded(DESCRIBE_CLUSTERS, lambda: _rds_clusters(client))
     return RdsSnapshot(
         region=region,
         instances=tuple(jsonable(instances)),
         instances_call=api_call(SERVICE, "DescribeDBInstances"),
         snapshots=tuple(_read_attributes(client, jsonable(snapshot)) for snapshot in snapshots),
         snapshots_call=api_call(SERVICE, "DescribeDBSnapshots", SnapshotType="manual"),
+        parameter_groups=read_parameter_groups(client, instances),
+        clusters=clusters,
+        cluster_parameter_groups=(
+            {}
+            if isinstance(clusters, ReadError)
+            else read_cluster_parameter_groups(client, clusters)
+        ),
+    )
+
+
+def _rds_clusters(client: Any) -> tuple[dict[str, Any], ...]:
+    # DescribeDBClusters also lists Neptune and DocumentDB clusters: keep the RDS ones.
+    return tuple(
+        cluster
+        for cluster in jsonable(paginate(client, "describe_db_clusters", "DBClusters"))
+        if str(cluster.get("Engine", "")).startswith(RDS_CLUSTER_ENGINES)
     )
 
 

@@ -93,3 +93,62 @@ def test_the_new_ec2_checks_carry_their_recommendations() -> None:
 
     assert f"{CIS_7}:2.16" in checks["ec2_instance_profile_attached"].criteria_hints
     assert f"{CIS_7}:6.1.2" in checks["ec2_sg_no_cifs_ingress"].criteria_hints
+
+
+# Checks added for issue 16 ("missing checks"), each with the control that now lists it.
+ISSUE_16_CHECKS = {
+    "iam_inline_policy_no_full_admin": "IAM-10",
+    "iam_policy_no_service_wildcard": "IAM-16",
+    "iam_policy_no_passrole_wildcard": "IAM-16",
+    "iam_s3_object_writers": "IAM-20",
+    "s3_bucket_policy_object_writers": "IAM-20",
+    "account_security_contact": "ACC-05",
+    "elbv2_access_logging": "LOG-08",
+    "trusted_advisor_service_limits": "MON-07",
+    "servicequotas_usage": "MON-07",
+    "ec2_default_vpc_absent": "NET-06",
+    "ec2_instance_no_public_ip": "NET-06",
+    "ec2_sg_no_public_ingress": "NET-06",
+    "rds_instance_tls_required": "DP-03",
+    "cloudfront_viewer_https": "DP-03",
+    "ec2_ebs_snapshot_encrypted": "DP-04",
+    "rds_snapshot_encrypted": "DP-05",
+    "rds_instance_deletion_protection": "DP-11",
+    "backup_ebs_volume_covered": "DP-11",
+    "backup_rds_instance_covered": "DP-11",
+    "backup_efs_covered": "DP-11",
+    "macie_enabled": "DP-14",
+    "inspector_enabled": "VM-04",
+    "config_rule_compliance": "VM-05",
+}
+
+
+def test_every_check_is_listed_by_a_control() -> None:
+    listed = {check for control in shipped_controls() for check in control.get("checks") or []}
+
+    assert len(load_checks()) == 99
+    assert sorted(set(load_checks()) - listed) == []
+
+
+def test_the_issue_16_checks_carry_remediation_references_and_their_control() -> None:
+    checks = load_checks()
+    by_ref = {control["ref"]: control for control in shipped_controls()}
+
+    incomplete = {
+        check_id: ref
+        for check_id, ref in ISSUE_16_CHECKS.items()
+        if check_id not in checks
+        or not checks[check_id].remediation
+        or not any(h.startswith("soc2-2017:") for h in checks[check_id].criteria_hints)
+        or check_id not in (by_ref[ref].get("checks") or [])
+    }
+
+    assert incomplete == {}
+
+
+@pytest.mark.parametrize(
+    "ref", ["IAM-16", "IAM-20", "ACC-05", "LOG-08", "MON-07", "NET-06", "DP-14", "VM-04"]
+)
+def test_seed_controls_an_api_can_answer_are_no_longer_manual_only(ref: str) -> None:
+    control = next(c for c in shipped_controls() if c["ref"] == ref)
+    assert control.get("checks")

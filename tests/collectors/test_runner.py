@@ -180,8 +180,8 @@ def test_calls_grow_with_resources_not_checks(aws_session) -> None:
         per_resource[service] = [first / 50, second / 50]
         # linear: the second 50 resources cost what the first 50 did (pagination may add a page)
         assert abs(second - first) <= 2, (service, counts)
-    # 17 IAM checks, one call per user (ListAccessKeys for users with an active key)
-    assert len(checks_for_service("iam")) == 17
+    # 21 IAM checks, one call per user (ListAccessKeys for users with an active key)
+    assert len(checks_for_service("iam")) == 21
     assert per_resource["iam"] == [1.0, 1.0]
 
     # evaluating one check or all of them makes the same calls: the checks share one read

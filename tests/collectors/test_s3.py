@@ -279,7 +279,7 @@ def test_list_buckets_denied_is_a_service_error(
     results = collect("s3", "global")
 
     assert {r.status for by_id in results.values() for r in by_id.values()} == {Status.ERROR}
-    assert len(results) == 8  # one ERROR per check of the service
+    assert len(results) == 9  # one ERROR per check of the service
 
 
 def test_reads_grow_with_buckets_not_checks(
