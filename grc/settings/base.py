@@ -245,3 +245,5 @@ GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 *
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).
 GRC_PACKET_SIGNING_KEY = env.str("GRC_PACKET_SIGNING_KEY", default="")
+# Local installs sign with a key kept under data/; production requires the configured one.
+GRC_REQUIRE_SIGNING_KEY = False

@@ -89,11 +89,11 @@ def test_build_is_stored_once_and_never_rebuilt(small_packet):
     assert len(list(path.parent.iterdir())) == 1, "no partial or second file left behind"
 
 
-def test_no_key_with_debug_off_fails_loudly(
+def test_no_key_in_production_fails_loudly(
     small_history, settings, django_capture_on_commit_callbacks
 ):
     settings.GRC_PACKET_SIGNING_KEY = ""
-    settings.DEBUG = False
+    settings.GRC_REQUIRE_SIGNING_KEY = True
     with django_capture_on_commit_callbacks():
         packet = _request(small_history)
 
@@ -106,9 +106,9 @@ def test_no_key_with_debug_off_fails_loudly(
     assert not list((Path(settings.MEDIA_ROOT) / "packets").iterdir())
 
 
-def test_debug_without_key_generates_a_private_local_key(settings, tmp_path):
+def test_local_install_without_key_generates_a_private_local_key(settings, tmp_path):
     settings.GRC_PACKET_SIGNING_KEY = ""
-    settings.DEBUG = True
+    settings.GRC_REQUIRE_SIGNING_KEY = False
     settings.DATA_DIR = tmp_path
     first = signing.public_key_b64()
     key_file = tmp_path / signing.LOCAL_KEY_FILE
