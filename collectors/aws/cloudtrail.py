@@ -112,22 +112,49 @@ def _fields(selector: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {field["Field"]: field for field in selector.get("FieldSelectors", [])}
 
 
+def uses_default_selectors(description: Mapping[str, Any], selectors: Any) -> bool:
+    """A trail nobody gave event selectors records all management events (AWS's default).
+
+    DescribeTrails says so with ``HasCustomEventSelectors: false``; selectors that were read and
+    are not empty are judged as they are (some endpoints report the flag false regardless).
+    """
+    if description.get("HasCustomEventSelectors", True):
+        return False
+    if isinstance(selectors, Mapping):
+        return not (selectors.get("EventSelectors") or selectors.get("AdvancedEventSelectors"))
+    return True  # unreadable selectors: the flag alone says the default applies
+
+
 def records_all_management_events(selectors: Mapping[str, Any]) -> bool:
-    """Management events, both read and write, through classic or advanced selectors."""
+    """Management events, both read and write, through classic or advanced selectors.
+
+    Several selectors together count (one read-only and one write-only selector cover both).
+    An advanced selector counts when it only narrows by ``readOnly`` or excludes event sources
+    (``eventSource`` NotEquals), like ExcludeManagementEventSources on a classic selector.
+    """
+    covered: set[str] = set()
+    directions = {"All": {"read", "write"}, "ReadOnly": {"read"}, "WriteOnly": {"write"}}
     for selector in selectors.get("EventSelectors") or []:
-        if (
-            selector.get("IncludeManagementEvents", True)
-            and selector.get("ReadWriteType", "All") == "All"
-        ):
-            return True
+        if selector.get("IncludeManagementEvents", True):
+            covered |= directions.get(selector.get("ReadWriteType", "All"), set())
     for selector in selectors.get("AdvancedEventSelectors") or []:
-        fields = _fields(selector)
-        if (
-            fields.get("eventCategory", {}).get("Equals") == ["Management"]
-            and "readOnly" not in fields
-        ):
-            return True
-    return False
+        covered |= _advanced_management_directions(_fields(selector))
+    return covered == {"read", "write"}
+
+
+def _advanced_management_directions(fields: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    if fields.get("eventCategory", {}).get("Equals") != ["Management"]:
+        return set()
+    for name, field in fields.items():
+        if name in ("eventCategory", "readOnly"):
+            continue
+        operators = {key for key, value in field.items() if key != "Field" and value}
+        if not (name == "eventSource" and operators <= {"NotEquals"}):
+            return set()  # narrowed to some event sources or by another attribute
+    read_only = fields.get("readOnly", {}).get("Equals")
+    if read_only is None:
+        return {"read", "write"}
+    return {"read"} if read_only == ["true"] else {"write"} if read_only == ["false"] else set()
 
 
 def _records_s3_objects(selectors: Mapping[str, Any], *, write: bool) -> bool:
@@ -180,7 +207,9 @@ def logging_trail_problems(trail: Trail) -> list[str]:
         problems.append(f"status unreadable ({trail.status.reason})")
     elif not trail.status.get("IsLogging"):
         problems.append("is not logging")
-    if isinstance(trail.selectors, ReadError):
+    if uses_default_selectors(trail.description, trail.selectors):
+        pass  # AWS's default selectors record all read and write management events
+    elif isinstance(trail.selectors, ReadError):
         problems.append(f"event selectors unreadable ({trail.selectors.reason})")
     elif not records_all_management_events(trail.selectors):
         problems.append("does not record all read and write management events")
@@ -250,8 +279,11 @@ def multi_region_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Ite
 
 
 def _s3_object_problems(trail: Trail, *, write: bool) -> list[str]:
-    problems = [p for p in logging_trail_problems(trail) if "management events" not in p]
-    if not isinstance(trail.selectors, ReadError) and not _records_s3_objects(
+    problems = [p for p in logging_trail_problems(trail) if "selectors" not in p]
+    problems = [p for p in problems if "management events" not in p]
+    if isinstance(trail.selectors, ReadError):
+        problems.append(f"event selectors unreadable ({trail.selectors.reason})")
+    elif uses_default_selectors(trail.description, trail.selectors) or not _records_s3_objects(
         trail.selectors, write=write
     ):
         problems.append(

@@ -246,3 +246,78 @@ def test_s3_object_read_events_advanced_selectors(aws_session, collect) -> None:
     collected = collect("cloudtrail", "global")
     assert collected["cloudtrail_s3_object_read_events"][arn].status is Status.PASS
     assert collected["cloudtrail_s3_object_write_events"][ACCOUNT_ID].status is Status.FAIL
+
+
+def test_default_event_selectors_record_all_management_events(aws_session, collect) -> None:
+    # No PutEventSelectors: DescribeTrails reports HasCustomEventSelectors false, and AWS records
+    # all read and write management events (and no data events).
+    arn = make_trail(aws_session, IsMultiRegionTrail=True)
+    collected = collect("cloudtrail", "global")
+    result = collected["cloudtrail_multi_region_logging"][arn]
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["trail"]["HasCustomEventSelectors"] is False
+    assert collected["cloudtrail_s3_object_write_events"][ACCOUNT_ID].status is Status.FAIL
+
+
+def test_default_selectors_with_unreadable_selectors(aws_session, aws_hooks, collect) -> None:
+    arn = make_trail(aws_session, IsMultiRegionTrail=True)
+    aws_hooks.fail("cloudtrail", "GetEventSelectors", "AccessDeniedException", status=403)
+    collected = collect("cloudtrail", "global")
+    assert collected["cloudtrail_multi_region_logging"][arn].status is Status.PASS
+    s3_reads = collected["cloudtrail_s3_object_read_events"][ACCOUNT_ID]
+    assert s3_reads.status is Status.FAIL
+    assert "event selectors unreadable (AccessDeniedException" in s3_reads.reason
+
+
+def test_custom_selectors_without_management_events_fail(aws_session, aws_hooks, collect) -> None:
+    make_trail(
+        aws_session,
+        IsMultiRegionTrail=True,
+        selectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False, "DataResources": []}],
+    )
+    # AWS sets the flag once selectors are put (moto leaves it false).
+    aws_hooks.patch_response(
+        "cloudtrail",
+        "DescribeTrails",
+        lambda parsed: [t.update(HasCustomEventSelectors=True) for t in parsed["trailList"]],
+    )
+    result = collect("cloudtrail", "global")["cloudtrail_multi_region_logging"][ACCOUNT_ID]
+    assert result.status is Status.FAIL
+    assert "does not record all read and write management events" in result.reason
+
+
+def advanced(*field_selectors: dict[str, Any]) -> dict[str, Any]:
+    return {"AdvancedEventSelectors": [{"FieldSelectors": list(field_selectors)}]}
+
+
+MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
+
+
+def test_advanced_management_selectors() -> None:
+    from collectors.aws.cloudtrail import records_all_management_events
+
+    assert records_all_management_events(advanced(MANAGEMENT))
+    assert records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]})
+    )
+    assert not records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "readOnly", "Equals": ["false"]})
+    )
+    assert not records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "eventSource", "Equals": ["iam.amazonaws.com"]})
+    )
+    both = {
+        "AdvancedEventSelectors": [
+            {"FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["true"]}]},
+            {"FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["false"]}]},
+        ]
+    }
+    assert records_all_management_events(both)
+    classic = {
+        "EventSelectors": [
+            {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+            {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True},
+        ]
+    }
+    assert records_all_management_events(classic)
+    assert not records_all_management_events({"EventSelectors": classic["EventSelectors"][:1]})
