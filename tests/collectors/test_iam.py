@@ -84,7 +84,7 @@ def root_mfa(aws_hooks: AwsHooks) -> None:
 def managed_policies(monkeypatch: pytest.MonkeyPatch) -> None:
     """moto loads AWS managed policies only when asked to, and all ~1,300 of them take seconds:
     load just the two these checks look for."""
-    wanted = ("AWSSupportAccess", "AWSCloudShellFullAccess")
+    wanted = ("AWSSupportAccess", "AWSCloudShellFullAccess", "AdministratorAccess")
     subset = {name: MANAGED_POLICIES[name] for name in wanted}
     monkeypatch.setattr(moto_iam_models, "aws_managed_policies_data", json.dumps(subset))
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -127,10 +127,54 @@ def test_root_access_key_absent(root_row, collect_at) -> None:
     assert result.region == "global"
 
 
-def test_root_without_report_row_is_error(collect_at) -> None:
+def summary(hooks: AwsHooks, **values: int) -> None:
+    """Edit the real (moto) GetAccountSummary response."""
+    hooks.patch_response(
+        "iam", "GetAccountSummary", lambda parsed: parsed["SummaryMap"].update(values)
+    )
+
+
+def test_root_keys_fall_back_to_account_summary(aws_hooks, collect_at) -> None:
+    # moto's credential report has no <root_account> row; GetAccountSummary still answers.
+    result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
+    assert result.status is Status.PASS
+    assert "AccountAccessKeysPresent=0" in result.reason
+    assert [s.operation for s in result.sources] == ["GetCredentialReport", "GetAccountSummary"]
+    summary(aws_hooks, AccountAccessKeysPresent=1)
+    result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
+    assert result.status is Status.FAIL
+    assert result.evidence["AccountAccessKeysPresent"] == 1
+
+
+def test_root_without_report_row_or_summary_is_error(aws_hooks, collect_at) -> None:
+    aws_hooks.fail("iam", "GetAccountSummary", "AccessDenied", status=403)
     result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
     assert result.status is Status.ERROR
-    assert "<root_account>" in result.reason
+    assert "<root_account>" in result.reason and "AccessDenied" in result.reason
+    recent = collect_at("iam", "global")["iam_root_recent_use"][ROOT_ARN]
+    assert recent.status is Status.ERROR
+
+
+def test_root_mfa_under_centralized_root_access(aws_hooks, collect_at) -> None:
+    # A member account whose root credentials were removed centrally: no password, no keys,
+    # no certificates, so no MFA either; CIS 2.5 does not fail it.
+    summary(
+        aws_hooks,
+        AccountPasswordPresent=0,
+        AccountAccessKeysPresent=0,
+        AccountSigningCertificatesPresent=0,
+    )
+    collected = collect_at("iam", "global")
+    result = collected["iam_root_mfa_enabled"][ROOT_ARN]
+    assert result.status is Status.NOT_APPLICABLE
+    assert "centralized root access management" in result.reason
+    assert collected["iam_root_hardware_mfa_enabled"][ROOT_ARN].status is Status.NOT_APPLICABLE
+
+
+def test_root_mfa_with_a_root_password_fails(aws_hooks, collect_at) -> None:
+    summary(aws_hooks, AccountPasswordPresent=1, AccountAccessKeysPresent=0)
+    result = collect_at("iam", "global")["iam_root_mfa_enabled"][ROOT_ARN]
+    assert result.status is Status.FAIL
 
 
 def test_root_mfa(aws_hooks, collect_at) -> None:
@@ -138,7 +182,7 @@ def test_root_mfa(aws_hooks, collect_at) -> None:
     enable_root_mfa(aws_hooks)
     result = collect_at("iam", "global")["iam_root_mfa_enabled"][ROOT_ARN]
     assert result.status is Status.PASS
-    assert result.evidence == {"AccountMFAEnabled": 1}
+    assert result.evidence["AccountMFAEnabled"] == 1
 
 
 def test_root_hardware_mfa_pass(root_mfa, aws_session, collect_at) -> None:
@@ -336,6 +380,59 @@ def test_policy_no_full_admin(aws_session, collect_at) -> None:
     assert results[reader["Policy"]["Arn"]].status is Status.PASS
     assert results[unused["Policy"]["Arn"]].status is Status.PASS
     assert "not attached" in results[unused["Policy"]["Arn"]].reason
+
+
+def test_policy_no_full_admin_sees_attached_aws_managed_policies(
+    aws_session, collect_at, managed_policies
+) -> None:
+    # CIS 2.14 lists every attached policy: AdministratorAccess on a role fails it.
+    admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+    results = collect_at("iam", "global")["iam_policy_no_full_admin"]
+    assert admin_arn not in results  # loaded but attached to no one: not judged
+    assert "arn:aws:iam::aws:policy/AWSSupportAccess" not in results
+    iam = iam_client(aws_session)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName="breakglass", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.attach_role_policy(RoleName="breakglass", PolicyArn=admin_arn)
+    result = collect_at("iam", "global")["iam_policy_no_full_admin"][admin_arn]
+    assert result.status is Status.FAIL
+    assert result.reason == (
+        'AWS managed policy AdministratorAccess allows "*" on "*" and is attached 1 time(s)'
+    )
+    assert result.evidence["AwsManaged"] is True
+
+
+def test_authorization_details_follow_truncated_pages() -> None:
+    """A recorded two-page GetAccountAuthorizationDetails (botocore Stubber): the second page,
+    asked for with the first page's Marker, is read too."""
+    from botocore.stub import Stubber
+
+    from collectors.aws.iam import AUTHORIZATION_FILTER, authorization_details
+
+    iam = boto3.client(
+        "iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    user = {"UserName": "a", "Arn": user_arn("a"), "UserId": "AIDAEXAMPLEUSER0001", "Path": "/"}
+    second = {**user, "UserName": "b", "Arn": user_arn("b"), "UserId": "AIDAEXAMPLEUSER0002"}
+    with Stubber(iam) as stubber:
+        stubber.add_response(
+            "get_account_authorization_details",
+            {"UserDetailList": [user], "IsTruncated": True, "Marker": "page-2"},
+            {"Filter": AUTHORIZATION_FILTER, "MaxItems": 1000},
+        )
+        stubber.add_response(
+            "get_account_authorization_details",
+            {"UserDetailList": [second], "IsTruncated": False},
+            {"Filter": AUTHORIZATION_FILTER, "MaxItems": 1000, "Marker": "page-2"},
+        )
+        details = authorization_details(iam)
+        stubber.assert_no_pending_responses()
+    assert [u["UserName"] for u in details["UserDetailList"]] == ["a", "b"]
 
 
 def test_support_role(aws_session, collect_at, managed_policies) -> None:
