@@ -19,18 +19,36 @@ def test_accessanalyzer_active(aws_hooks, collect) -> None:
     aws_hooks.respond("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer]})
     result = collect("accessanalyzer")["accessanalyzer_enabled"][ANALYZER_ARN]
     assert result.status is Status.PASS
-    assert result.reason == f"analyzer account is ACTIVE in {REGION}"
+    assert result.reason == f"external access analyzer account (ACCOUNT) is ACTIVE in {REGION}"
     assert result.evidence == {"analyzers": [analyzer]}
 
 
+UNUSED_ARN = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT_ID}:analyzer/unused"
+
+
 @pytest.mark.parametrize(
-    "analyzers", [[], [{"arn": ANALYZER_ARN, "name": "account", "status": "FAILED"}]]
+    "analyzers",
+    [
+        [],
+        [{"arn": ANALYZER_ARN, "name": "account", "type": "ACCOUNT", "status": "FAILED"}],
+        # CIS 2.18: an unused-access analyzer is not an external access analyzer.
+        [
+            {
+                "arn": UNUSED_ARN,
+                "name": "unused",
+                "type": "ACCOUNT_UNUSED_ACCESS",
+                "status": "ACTIVE",
+            }
+        ],
+    ],
 )
 def test_accessanalyzer_missing(aws_hooks, collect, analyzers) -> None:
     aws_hooks.respond("accessanalyzer", "ListAnalyzers", {"analyzers": analyzers})
     result = collect("accessanalyzer")["accessanalyzer_enabled"][ACCOUNT_ID]
     assert result.status is Status.FAIL
-    assert result.reason.startswith(f"no ACTIVE analyzer in {REGION}")
+    assert result.reason.startswith(
+        f"no ACTIVE external access analyzer (type ACCOUNT or ORGANIZATION) in {REGION}"
+    )
 
 
 def test_guardduty(aws_session, collect) -> None:
