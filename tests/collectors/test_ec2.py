@@ -257,6 +257,38 @@ def test_nacl_admin_ingress(collect: Any, ec2: Any, vpc_id: str) -> None:
     assert denied_first.reason == "rule 100 allows protocol -1 from 0.0.0.0/0 to port 3389"
 
 
+def test_nacl_ipv6_deny_does_not_hide_ipv4_allow(collect: Any, ec2: Any, vpc_id: str) -> None:
+    """CIS 6.2: an entry matches only its own address family. An IPv6 deny-all at rule 90 does
+    not stop IPv4 traffic reaching the IPv4 allow-all at rule 100 (and the reverse)."""
+    ipv6_deny = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    ipv4_deny = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    for acl, deny_family, allow_family in (
+        (ipv6_deny, {"Ipv6CidrBlock": "::/0"}, {"CidrBlock": "0.0.0.0/0"}),
+        (ipv4_deny, {"CidrBlock": "0.0.0.0/0"}, {"Ipv6CidrBlock": "::/0"}),
+    ):
+        for number, action, family in ((90, "deny", deny_family), (100, "allow", allow_family)):
+            ec2.create_network_acl_entry(
+                NetworkAclId=acl,
+                RuleNumber=number,
+                Protocol="-1",
+                RuleAction=action,
+                Egress=False,
+                **family,
+            )
+
+    results = collect("ec2")["ec2_nacl_no_admin_ingress"]
+
+    ipv4_open = results[arn(f"network-acl/{ipv6_deny}")]
+    assert ipv4_open.status is Status.FAIL
+    assert ipv4_open.reason == (
+        "rule 100 allows protocol -1 from 0.0.0.0/0 to port 22; "
+        "rule 100 allows protocol -1 from 0.0.0.0/0 to port 3389"
+    )
+    ipv6_open = results[arn(f"network-acl/{ipv4_deny}")]
+    assert ipv6_open.status is Status.FAIL
+    assert "rule 100 allows protocol -1 from ::/0 to port 22" in ipv6_open.reason
+
+
 def test_instance_imdsv2(collect: Any, ec2: Any) -> None:
     def launch(tokens: str) -> str:
         reservation = ec2.run_instances(
