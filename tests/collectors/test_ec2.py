@@ -289,6 +289,25 @@ def test_nacl_ipv6_deny_does_not_hide_ipv4_allow(collect: Any, ec2: Any, vpc_id:
     assert "rule 100 allows protocol -1 from ::/0 to port 22" in ipv6_open.reason
 
 
+def test_instance_imdsv2_pending_options_are_not_judged(
+    aws_session: Any, aws_hooks: Any, collect: Any, ec2: Any
+) -> None:
+    """CIS 6.7: options in State "pending" are requested, not applied (moto never reports it)."""
+    instance_id = ec2.run_instances(
+        ImageId=AMI, MinCount=1, MaxCount=1, MetadataOptions={"HttpTokens": "required"}
+    )["Instances"][0]["InstanceId"]
+
+    def pending(parsed: dict[str, Any]) -> None:
+        for reservation in parsed["Reservations"]:
+            for instance in reservation["Instances"]:
+                instance["MetadataOptions"]["State"] = "pending"
+
+    aws_hooks.patch_response("ec2", "DescribeInstances", pending)
+    result = collect("ec2")["ec2_instance_imdsv2"][arn(f"instance/{instance_id}")]
+    assert result.status is Status.ERROR
+    assert "State=pending" in result.reason
+
+
 def test_instance_imdsv2(collect: Any, ec2: Any) -> None:
     def launch(tokens: str) -> str:
         reservation = ec2.run_instances(
