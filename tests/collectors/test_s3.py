@@ -322,3 +322,37 @@ def test_buckets_are_read_concurrently_on_a_bounded_pool(
     assert 1 < peak[0] <= s3_collector.BUCKET_WORKERS
     assert [bucket.name for bucket in snapshot.buckets] == names  # sorted, whatever finished first
     assert all(isinstance(bucket.acl, dict) for bucket in snapshot.buckets)
+
+
+def deny_policy(bucket: str, condition: dict[str, Any]) -> str:
+    statement = {
+        "Sid": "DenyOldTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn(bucket), f"{arn(bucket)}/*"],
+        "Condition": condition,
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@pytest.mark.parametrize(
+    ("condition", "status"),
+    [
+        # CIS 3.1.1's alternative: deny requests below TLS 1.2.
+        ({"NumericLessThan": {"s3:TlsVersion": "1.2"}}, Status.PASS),
+        ({"NumericLessThan": {"s3:TlsVersion": 1.3}}, Status.PASS),
+        # Denying only below TLS 1.0 still admits TLS 1.0 and 1.1.
+        ({"NumericLessThan": {"s3:TlsVersion": "1.0"}}, Status.FAIL),
+        ({"NumericGreaterThan": {"s3:TlsVersion": "1.2"}}, Status.FAIL),
+    ],
+)
+def test_tls_version_deny(collect: Any, s3: Any, condition: dict[str, Any], status: Status) -> None:
+    s3.create_bucket(Bucket="tls-version-bucket")
+    s3.put_bucket_policy(
+        Bucket="tls-version-bucket", Policy=deny_policy("tls-version-bucket", condition)
+    )
+    result = collect("s3", "global")["s3_bucket_tls_only"][arn("tls-version-bucket")]
+    assert result.status is status, result.reason
+    if status is Status.PASS:
+        assert "denies s3:* when s3:TlsVersion is below 1.2" in result.reason
