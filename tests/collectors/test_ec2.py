@@ -92,7 +92,22 @@ def test_ebs_volume_encrypted(collect: Any, ec2: Any) -> None:
     json.dumps(results[arn(f"volume/{sealed}")].evidence)  # CreateTime became a string
 
 
-def test_ebs_snapshot_not_public(collect: Any, ec2: Any) -> None:
+def restorable_by_all_filter(session: boto3.Session, public_ids: set[str]) -> None:
+    """Apply DescribeSnapshots' documented RestorableByUserIds=["all"] filter, which moto
+    ignores, to moto's real response: only the snapshots shared with group "all" remain."""
+
+    def remember(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        context["restorable_by"] = params.get("RestorableByUserIds")
+
+    def narrow(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+        if context.get("restorable_by") == ["all"]:
+            parsed["Snapshots"] = [s for s in parsed["Snapshots"] if s["SnapshotId"] in public_ids]
+
+    session.events.register("before-parameter-build.ec2.DescribeSnapshots", remember)
+    session.events.register("after-call.ec2.DescribeSnapshots", narrow)
+
+
+def test_ebs_snapshot_not_public(collect: Any, aws_session: boto3.Session, ec2: Any) -> None:
     volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
     public, private = (ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"] for _ in range(2))
     ec2.modify_snapshot_attribute(
@@ -107,20 +122,55 @@ def test_ebs_snapshot_not_public(collect: Any, ec2: Any) -> None:
         OperationType="add",
         UserIds=["111122223333"],
     )
+    restorable_by_all_filter(aws_session, {public})
 
     results = collect("ec2")["ec2_ebs_snapshot_not_public"]
 
     snapshot_arn = f"arn:aws:ec2:{REGION}::snapshot/"  # snapshot ARNs carry no account
     failing = results[snapshot_arn + public]
     assert failing.status is Status.FAIL
-    assert failing.evidence["create_volume_permissions"] == [{"Group": "all"}]
-    assert failing.sources[1].params == {
-        "SnapshotId": public,
-        "Attribute": "createVolumePermission",
-    }
+    assert failing.evidence["restorable_by_all"] is True
+    assert failing.sources[1].params == {"OwnerIds": ["self"], "RestorableByUserIds": ["all"]}
     passing = results[snapshot_arn + private]
     assert passing.status is Status.PASS
-    assert passing.reason == "not public; shared with 111122223333"
+    assert passing.reason == "not public (not restorable by all AWS accounts)"
+
+
+def test_ebs_snapshots_of_other_owners_are_skipped(
+    collect: Any, aws_session: boto3.Session, aws_hooks: Any, ec2: Any
+) -> None:
+    volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    own = ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"]
+    restorable_by_all_filter(aws_session, set())
+
+    def add_foreign(parsed: dict[str, Any]) -> None:
+        # An endpoint that ignores OwnerIds=["self"] also returns others' snapshots.
+        parsed["Snapshots"].append(
+            {"SnapshotId": "snap-0foreign", "OwnerId": "111122223333", "VolumeSize": 8}
+        )
+
+    aws_hooks.patch_response("ec2", "DescribeSnapshots", add_foreign)
+    results = collect("ec2")["ec2_ebs_snapshot_not_public"]
+    assert set(results) == {f"arn:aws:ec2:{REGION}::snapshot/{own}"}
+
+
+def test_public_snapshot_listing_failure_is_error(
+    collect: Any, aws_session: boto3.Session, ec2: Any
+) -> None:
+    volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+    snapshot_id = ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"]
+    from botocore.exceptions import ClientError
+
+    def deny(params: dict[str, Any], **_: Any) -> None:
+        if params.get("RestorableByUserIds"):
+            raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "X")
+
+    aws_session.events.register("before-parameter-build.ec2.DescribeSnapshots", deny)
+    results = collect("ec2")
+    result = results["ec2_ebs_snapshot_not_public"][f"arn:aws:ec2:{REGION}::snapshot/{snapshot_id}"]
+    assert result.status is Status.ERROR
+    assert "UnauthorizedOperation" in result.reason
+    assert results["ec2_ebs_default_encryption"]  # the rest of the region is still judged
 
 
 def test_sg_admin_ingress_ipv4_and_ipv6(collect: Any, ec2: Any, vpc_id: str) -> None:
@@ -395,6 +445,7 @@ def test_api_calls_do_not_multiply_with_checks(
 
     collect("ec2")
 
-    assert calls.count("DescribeSnapshotAttribute") == 3  # one per snapshot
+    assert calls.count("DescribeSnapshotAttribute") == 0  # public snapshots are listed in bulk
+    assert calls.count("DescribeSnapshots") == 2  # owned, and owned restorable by all
     assert calls.count("DescribeSecurityGroups") == 1  # shared by four checks
     assert calls.count("DescribeInstances") == 1
