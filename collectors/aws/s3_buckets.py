@@ -15,6 +15,7 @@ from collectors.aws.s3 import (
     as_list,
     bucket_arn,
     evaluate_buckets,
+    evaluate_trail_buckets,
     everyone,
     policy_document,
     statement_label,
@@ -182,4 +183,18 @@ def access_logging_verdict(bucket: Bucket) -> Verdict:
 def bucket_access_logging(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     return evaluate_buckets(
         "s3_bucket_access_logging", snapshot, ctx, ("logging",), access_logging_verdict
+    )
+
+
+@check(
+    "cloudtrail_bucket_access_logging",
+    title="The trail log bucket has server access logging",
+    service=SERVICE,
+    resource_type=BUCKET,
+    severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:4.4", "soc2-2017:CC7.2"),
+)
+def trail_bucket_access_logging(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    return evaluate_trail_buckets(
+        "cloudtrail_bucket_access_logging", snapshot, ctx, ("logging",), access_logging_verdict
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 
+from collectors.registry import CHECKS
 from collectors.types import Status
 from tests.collectors.conftest import ACCOUNT_ID, REGION, AwsHooks
 
@@ -83,10 +84,11 @@ def test_no_trails(collect) -> None:
         "cloudtrail_log_file_validation",
         "cloudtrail_kms_encryption",
         "cloudtrail_cloudwatch_logs",
-        "cloudtrail_bucket_not_public",
-        "cloudtrail_bucket_access_logging",
     ):
         assert collected[check_id][ACCOUNT_ID].status is Status.NOT_APPLICABLE, check_id
+    buckets = collect("s3", "global")  # the trails' buckets are judged by the S3 service
+    for check_id in ("cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"):
+        assert buckets[check_id][ACCOUNT_ID].status is Status.NOT_APPLICABLE, check_id
 
 
 def test_log_file_validation_and_kms(aws_session, collect) -> None:
@@ -148,20 +150,21 @@ def test_bucket_not_public(aws_session, collect) -> None:
         ],
     }
     s3.put_bucket_policy(Bucket="shared-trail-logs", Policy=json.dumps(policy))
-    results = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"]
+    results = collect("s3", "global")["cloudtrail_bucket_not_public"]
     assert results["arn:aws:s3:::private-trail-logs"].status is Status.PASS
     assert results["arn:aws:s3:::open-trail-logs"].status is Status.FAIL
     assert "public: ACL grants READ to AllUsers" in results["arn:aws:s3:::open-trail-logs"].reason
     shared = results["arn:aws:s3:::shared-trail-logs"]
     assert shared.status is Status.FAIL
     assert "policy statement #1 allows s3:GetObject to any principal" in shared.reason
-    assert shared.region == REGION  # the trail's home region, not S3's "global"
+    assert shared.region == REGION  # the bucket's region, not "global"
+    # An unconditional allow to anyone is public on its face: no GetBucketPolicyStatus.
     assert {call.operation for call in shared.sources} == {
         "GetBucketAcl",
         "GetBucketPolicy",
-        "GetBucketPolicyStatus",
         "GetPublicAccessBlock",
     }
+    assert CHECKS["cloudtrail_bucket_not_public"].service == "s3"
 
 
 def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
@@ -184,7 +187,7 @@ def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
     )
     bucket = "arn:aws:s3:::vpc-only-trail-logs"
 
-    trail = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"][bucket]
+    trail = collect("s3", "global")["cloudtrail_bucket_not_public"][bucket]
     s3 = collect("s3", "global")["s3_bucket_not_public"][bucket]
 
     assert trail.status is s3.status is Status.PASS
@@ -195,11 +198,12 @@ def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
 def test_bucket_policy_unreadable_is_bucket_error(aws_session, aws_hooks, collect) -> None:
     make_trail(aws_session, selectors=MANAGEMENT_ALL, IsMultiRegionTrail=True)
     aws_hooks.fail("s3", "GetBucketPolicy", "AccessDenied", status=403)
-    collected = collect("cloudtrail", "global")
-    result = collected["cloudtrail_bucket_not_public"]["arn:aws:s3:::main-trail-logs"]
+    buckets = collect("s3", "global")
+    result = buckets["cloudtrail_bucket_not_public"]["arn:aws:s3:::main-trail-logs"]
     assert result.status is Status.ERROR
     assert result.reason.startswith("could not read GetBucketPolicy: AccessDenied")
-    assert collected["cloudtrail_multi_region_logging"][trail_arn("main")].status is Status.PASS
+    trails = collect("cloudtrail", "global")
+    assert trails["cloudtrail_multi_region_logging"][trail_arn("main")].status is Status.PASS
 
 
 def test_bucket_access_logging(aws_session, collect) -> None:
@@ -214,7 +218,7 @@ def test_bucket_access_logging(aws_session, collect) -> None:
             "LoggingEnabled": {"TargetBucket": "access-logs", "TargetPrefix": "t/"}
         },
     )
-    results = collect("cloudtrail", "global")["cloudtrail_bucket_access_logging"]
+    results = collect("s3", "global")["cloudtrail_bucket_access_logging"]
     assert results["arn:aws:s3:::logged-trail-logs"].status is Status.PASS
     assert results["arn:aws:s3:::unlogged-trail-logs"].status is Status.FAIL
 

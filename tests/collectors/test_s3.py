@@ -114,7 +114,7 @@ def test_hardened_and_open_buckets(collect: Any, buckets: None) -> None:
         assert fail_reason in open_result.reason, (check_id, open_result.reason)
         assert secure_result.status is Status.PASS, (check_id, secure_result.reason)
         assert pass_reason in secure_result.reason, (check_id, secure_result.reason)
-        assert open_result.region == "global"
+        assert open_result.region == REGION  # the bucket's region, not "global"
         assert open_result.resource_type == "AWS::S3::Bucket"
         json.dumps(open_result.evidence)  # evidence must be storable as JSON
         json.dumps(secure_result.evidence)
@@ -125,16 +125,13 @@ def test_not_public_names_acl_grant_and_policy_statement(collect: Any, buckets: 
 
     assert "policy statement Sid 'PublicRead' allows s3:GetObject" in result.reason
     assert result.evidence["policy"]["Statement"][0]["Principal"] == {"AWS": "*"}
-    assert result.evidence["policy_status"] == {"PolicyStatus": {"IsPublic": True}}
+    # Allowing anyone without a condition is public on its face: AWS is not asked.
+    assert result.evidence["policy_status"] is None
+    assert "without a condition" in result.evidence["policy_status_not_read"]
     uris = [grant["Grantee"].get("URI") for grant in result.evidence["acl"]["Grants"]]
     assert "http://acs.amazonaws.com/groups/global/AllUsers" in uris
     operations = {call.operation for call in result.sources}
-    assert operations == {
-        "GetBucketAcl",
-        "GetBucketPolicy",
-        "GetBucketPolicyStatus",
-        "GetPublicAccessBlock",
-    }
+    assert operations == {"GetBucketAcl", "GetBucketPolicy", "GetPublicAccessBlock"}
     assert all(call.params == {"Bucket": OPEN} for call in result.sources if call.service == "s3")
     account_call = next(call for call in result.sources if call.service == "s3control")
     assert account_call.params == {"AccountId": ACCOUNT_ID}
@@ -192,8 +189,10 @@ def test_account_block_public_access(
     # The account-level block neutralises the open bucket's ACL and policy, and says so.
     open_bucket = after["s3_bucket_not_public"][arn(OPEN)]
     assert open_bucket.status is Status.PASS
-    assert "neutralised by account-level IgnorePublicAcls" in open_bucket.reason
     assert "neutralised by account-level RestrictPublicBuckets" in open_bucket.reason
+    # With IgnorePublicAcls on for the account, no ACL can make a bucket public: not read.
+    assert "account-level IgnorePublicAcls" in open_bucket.evidence["acl_not_read"]
+    assert "GetBucketAcl" not in {call.operation for call in open_bucket.sources}
     block = after["s3_bucket_public_access_block"][arn(OPEN)]
     assert block.status is Status.PASS
     assert "covered at account level" in block.reason
@@ -263,7 +262,7 @@ def test_bucket_in_other_region(collect: Any, aws_session: boto3.Session) -> Non
     result = collect("s3", "global")["s3_bucket_versioning"][arn("frankfurt-is-not-dublin")]
 
     assert result.evidence["bucket_region"] == "eu-west-1"
-    assert result.region == "global"
+    assert result.region == "eu-west-1"
     assert result.status is Status.FAIL
 
 
@@ -279,21 +278,77 @@ def test_list_buckets_denied_is_a_service_error(
     results = collect("s3", "global")
 
     assert {r.status for by_id in results.values() for r in by_id.values()} == {Status.ERROR}
-    assert len(results) == 8  # one ERROR per check of the service
+    assert len(results) == 10  # one ERROR per check of the service
+
+
+def bucket_regions_listed(session: boto3.Session) -> None:
+    """ListBuckets names each bucket's region (BucketRegion) on AWS; moto leaves it out."""
+
+    def add(parsed: dict[str, Any]) -> None:
+        for bucket in parsed["Buckets"]:
+            bucket["BucketRegion"] = REGION
+
+    session.events.register("after-call.s3.ListBuckets", lambda parsed, **_: add(parsed))
+
+
+def calls_per_bucket(session: boto3.Session) -> dict[str, list[str]]:
+    calls: dict[str, list[str]] = {}
+
+    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
+        calls.setdefault(params.get("Bucket", "(account)"), []).append(model.name)
+
+    session.events.register("before-parameter-build.s3", record)
+    return calls
 
 
 def test_reads_grow_with_buckets_not_checks(
     collect: Any, aws_session: boto3.Session, buckets: None
 ) -> None:
-    calls: list[str] = []
-    aws_session.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+    bucket_regions_listed(aws_session)
+    calls = calls_per_bucket(aws_session)
 
     collect("s3", "global")
 
-    assert calls.count("ListBuckets") == 1
-    for operation in ("GetBucketAcl", "GetBucketPolicy", "GetBucketVersioning"):
-        assert calls.count(operation) == 3, operation  # once per bucket, shared by 8 checks
-    assert calls.count("GetBucketPolicyStatus") == 2  # only buckets that have a policy
+    assert calls.pop("(account)") == ["ListBuckets"]
+    assert all("GetBucketLocation" not in made for made in calls.values())  # from ListBuckets
+    # SECURE: block public access on, so its ACL is not read; its policy only denies.
+    assert sorted(calls[SECURE]) == sorted(
+        [
+            "GetPublicAccessBlock",
+            "GetBucketPolicy",
+            "GetBucketEncryption",
+            "GetBucketVersioning",
+            "GetBucketLogging",
+        ]
+    )
+    # No block public access anywhere: the ACL must be read (6 calls); an unconditional
+    # allow to anyone is public on its face, so no GetBucketPolicyStatus.
+    assert len(calls[OPEN]) == 6 and "GetBucketAcl" in calls[OPEN]
+    assert "GetBucketPolicyStatus" not in calls[OPEN]
+
+
+def test_bucket_region_falls_back_to_get_bucket_location(
+    collect: Any, aws_session: boto3.Session, buckets: None
+) -> None:
+    calls = calls_per_bucket(aws_session)
+    result = collect("s3", "global")["s3_bucket_versioning"][arn(SECURE)]
+    assert result.region == REGION
+    assert calls[SECURE].count("GetBucketLocation") == 1
+
+
+def test_conditional_open_policy_asks_aws_for_its_verdict(
+    collect: Any, aws_session: boto3.Session, s3: Any
+) -> None:
+    bucket_regions_listed(aws_session)
+    s3.create_bucket(Bucket="ip-bucket")
+    s3.put_bucket_policy(
+        Bucket="ip-bucket",
+        Policy=public_read_policy("ip-bucket", {"IpAddress": {"aws:SourceIp": "0.0.0.0/1"}}),
+    )
+    calls = calls_per_bucket(aws_session)
+    result = collect("s3", "global")["s3_bucket_not_public"][arn("ip-bucket")]
+    assert "GetBucketPolicyStatus" in calls["ip-bucket"]
+    assert "GetBucketPolicyStatus" in {call.operation for call in result.sources}
 
 
 def test_buckets_are_read_concurrently_on_a_bounded_pool(
