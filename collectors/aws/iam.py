@@ -49,8 +49,8 @@ VIRTUAL_MFA = api_call("iam", "ListVirtualMFADevices", AssignmentStatus="Any")
 SERVER_CERTIFICATES = api_call("iam", "ListServerCertificates")
 
 SOC2_LOGICAL_ACCESS = "soc2-2017:CC6.1"
-SOC2_ACCESS_REVIEW = "soc2-2017:CC6.2"
-SOC2_ACCESS_REMOVAL = "soc2-2017:CC6.3"
+SOC2_CREDENTIALS = "soc2-2017:CC6.2"  # credentials issued and removed as authorised
+SOC2_ROLE_BASED_ACCESS = "soc2-2017:CC6.3"  # access granted by role, least privilege
 
 
 class CredentialReportTimeout(RuntimeError):
