@@ -325,3 +325,30 @@ def test_advanced_management_selectors() -> None:
     }
     assert records_all_management_events(classic)
     assert not records_all_management_events({"EventSelectors": classic["EventSelectors"][:1]})
+
+
+def test_trail_bucket_outside_the_bucket_listing_is_read(aws_session, aws_hooks, collect) -> None:
+    """A central log bucket (another account's) is not in ListBuckets; it is judged anyway."""
+    make_trail(aws_session, "central")
+
+    def hide(parsed: dict[str, Any]) -> None:
+        parsed["Buckets"] = [b for b in parsed["Buckets"] if b["Name"] != "central-trail-logs"]
+
+    aws_hooks.patch_response("s3", "ListBuckets", hide)
+    collected = collect("s3", "global")
+    bucket = "arn:aws:s3:::central-trail-logs"
+    assert bucket not in collected.get("s3_bucket_not_public", {})
+    assert collected["cloudtrail_bucket_not_public"][bucket].status is Status.PASS
+    assert collected["cloudtrail_bucket_access_logging"][bucket].status is Status.FAIL
+
+
+def test_unlistable_trails_are_an_error_for_the_trail_bucket_checks(
+    aws_session, aws_hooks, collect
+) -> None:
+    make_trail(aws_session)
+    aws_hooks.fail("cloudtrail", "ListTrails", "AccessDeniedException", status=403)
+    collected = collect("s3", "global")
+    result = collected["cloudtrail_bucket_not_public"][ACCOUNT_ID]
+    assert result.status is Status.ERROR
+    assert "AccessDeniedException" in result.reason
+    assert collected["s3_bucket_not_public"]["arn:aws:s3:::main-trail-logs"].status is Status.PASS
