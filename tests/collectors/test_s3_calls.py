@@ -126,3 +126,28 @@ def test_tls_version_deny(collect: Any, s3: Any, condition: dict[str, Any], stat
     assert result.status is status, result.reason
     if status is Status.PASS:
         assert "denies s3:* when s3:TlsVersion is below 1.2" in result.reason
+
+
+def test_bucket_listing_follows_a_truncated_page() -> None:
+    """A recorded two-page ListBuckets (botocore Stubber): the ContinuationToken is followed."""
+    from botocore.stub import Stubber
+
+    from collectors.readers import paginate
+
+    client = boto3.client(
+        "s3", region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "list_buckets",
+            {"Buckets": [{"Name": "first", "BucketRegion": REGION}], "ContinuationToken": "next"},
+            {"MaxBuckets": 1000},
+        )
+        stubber.add_response(
+            "list_buckets",
+            {"Buckets": [{"Name": "second", "BucketRegion": "eu-west-1"}]},
+            {"MaxBuckets": 1000, "ContinuationToken": "next"},
+        )
+        listed = paginate(client, "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000})
+        stubber.assert_no_pending_responses()
+    assert [bucket["Name"] for bucket in listed] == ["first", "second"]
