@@ -33,17 +33,23 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.auth.models import Group  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
 
-from evidence.models import AwsAccount, CheckResult, CollectionRun, CollectionUnit, Resource  # noqa: E402
-from evidence.services.apikeys import api_key_create  # noqa: E402
-from grc.roles import Role  # noqa: E402
+from evidence.collection.models import (
+    AwsAccount,
+    CheckResult,
+    CollectionRun,
+    CollectionUnit,
+    Resource,
+)
+from grc.access.roles import Role
+from grc.access.services.apikeys import api_key_create
 
 ACCOUNTS = 20
 RESOURCES_PER_ACCOUNT = 300
@@ -203,8 +209,8 @@ def measure(client: Client, name: str, queries: list[dict[str, str]], pages: int
 
 
 def explain(params: dict[str, str]) -> None:
-    from evidence.api.filters import CheckResultFilter
-    from evidence.api.views import CheckResultViewSet
+    from evidence.collection.api.filters import CheckResultFilter
+    from evidence.collection.api.views import CheckResultViewSet
 
     queryset = CheckResultFilter(params, queryset=CheckResultViewSet.queryset).qs
     queryset = queryset.order_by("-collected_at", "-id")[:101]

@@ -30,30 +30,28 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_celery_beat.models import PeriodicTask  # noqa: E402
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_databases, teardown_databases
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
-from evidence.models import (  # noqa: E402
+from evidence.collection.models import (
     AwsAccount,
     CheckResult,
     CollectionRun,
     CollectionUnit,
-    ControlStatusDaily,
-    ControlStatusEvent,
     EvidenceDocument,
-    PostureDaily,
     Resource,
 )
-from evidence.services.accounts import account_create  # noqa: E402
-from evidence.services.ingest import canonical_json  # noqa: E402
-from grc.catalog.loader import catalog_load  # noqa: E402
-from grc.catalog.models import Control, ControlCheck  # noqa: E402
-from grc.roles import Role  # noqa: E402
+from evidence.collection.services.accounts import account_create
+from evidence.collection.services.ingest import canonical_json
+from evidence.posture.models import ControlStatusDaily, ControlStatusEvent, PostureDaily
+from grc.access.roles import Role
+from grc.catalog.loader import catalog_load
+from grc.catalog.models import Control, ControlCheck
 
 ACCOUNT_PREFIX = "9999"  # bench account ids: 9999xxxxxxxx
 USERNAME = "bench-dashboard"

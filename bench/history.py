@@ -33,24 +33,23 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
-from evidence.models import (  # noqa: E402
+from evidence.collection.models import (
     AwsAccount,
     CheckResult,
     CollectionRun,
     CollectionUnit,
-    ControlStatusDaily,
     EvidenceDocument,
-    PostureDaily,
     Resource,
 )
-from evidence.services.ingest import canonical_json  # noqa: E402
-from evidence.services.rollup import control_status_rollup_update  # noqa: E402
-from grc.catalog.loader import catalog_load  # noqa: E402
-from grc.catalog.models import Control, ControlCheck  # noqa: E402
+from evidence.collection.services.ingest import canonical_json
+from evidence.posture.models import ControlStatusDaily, PostureDaily
+from evidence.posture.services.rollup import control_status_rollup_update
+from grc.catalog.loader import catalog_load
+from grc.catalog.models import Control, ControlCheck
 
 STATUSES = ["PASS"] * 7 + ["FAIL"] * 2 + ["NOT_APPLICABLE"]
 
@@ -305,7 +304,7 @@ def main() -> None:
     for _ in range(5):
         latest.finished_at = timezone.now()
         begin = time.perf_counter()
-        control_status_rollup_update(run=latest)
+        control_status_rollup_update(run_id=latest.pk)
         timings.append(time.perf_counter() - begin)
     print(
         f"rollup update after one run ({results_per_run} results, {len(controls)} controls, "

@@ -56,16 +56,16 @@ def seed() -> dict[str, int]:
     from django.db import transaction
     from django.utils import timezone
 
-    from evidence.models import (
+    from evidence.collection.models import (
         AwsAccount,
         CheckResult,
         CollectionRun,
         CollectionUnit,
-        ControlStatusDaily,
         EvidenceDocument,
         Resource,
     )
-    from evidence.services.ingest import canonical_json
+    from evidence.collection.services.ingest import canonical_json
+    from evidence.posture.models import ControlStatusDaily
     from grc.catalog.loader import catalog_load
     from grc.catalog.models import Control, ControlCheck
 
@@ -178,8 +178,8 @@ def request(months: int) -> int:
     from django.db import transaction
 
     from evidence import tasks
-    from evidence.models import AwsAccount
-    from evidence.packets.services import packet_request
+    from evidence.collection.models import AwsAccount
+    from evidence.packets.services.packets import packet_request
     from grc.catalog.models import Framework
 
     # No broker here: the bench builds each packet in a child process instead.
@@ -210,7 +210,7 @@ def peak_rss_kb() -> int:
 
 
 def build_in_this_process(packet_id: int) -> None:
-    from evidence.packets.services import packet_build
+    from evidence.packets.services.packets import packet_build
 
     baseline_kb = peak_rss_kb()
     started = time.perf_counter()
@@ -256,7 +256,7 @@ def main() -> None:
         return
     from django.db import connection
 
-    from evidence.models import AwsAccount
+    from evidence.collection.models import AwsAccount
 
     if args.reuse and AwsAccount.objects.exists():
         print(f"reusing the seeded {connection.vendor} database")

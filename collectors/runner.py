@@ -14,7 +14,12 @@ from botocore.exceptions import ClientError
 
 from collectors.readers import AWS_FAULTS, error_code, error_reason
 from collectors.registry import CHECKS, SERVICES, checks_for_service, load_checks
-from collectors.session import ClientFactory, as_client_factory, caller_identity, enabled_regions
+from collectors.session import (
+    ClientFactory,
+    as_client_factory,
+    caller_identity,
+    regions_to_collect,
+)
 from collectors.types import CheckContext, CheckResult, CheckSpec, Scope, Status
 
 __all__ = [
@@ -203,21 +208,6 @@ def _selected_services(
     return selected
 
 
-def _regions(factory: ClientFactory, errors: list[UnitError]) -> list[str]:
-    try:
-        return enabled_regions(factory)
-    except AWS_FAULTS as exc:
-        region = factory.region_name
-        errors.append(
-            UnitError(
-                "ec2",
-                region,
-                f"DescribeRegions failed, collecting {region} only: {error_reason(exc)}",
-            )
-        )
-        return [region]
-
-
 def collect_account(
     session: Any,
     *,
@@ -232,15 +222,16 @@ def collect_account(
 ) -> CollectionOutcome:
     """Collect every selected (service, region) unit of one account on a bounded thread pool.
 
-    Raises only when the credentials do not work at all (GetCallerIdentity fails) or the
-    selection names unknown checks/services; every other fault is an ERROR result.
+    Raises only when the credentials do not work at all (GetCallerIdentity fails), the enabled
+    regions cannot be listed (the scope would be a guess), or the selection names unknown
+    checks/services; every other fault is an ERROR result.
     """
     started = dt.datetime.now(dt.UTC)
     factory = ClientFactory(session, client_config) if client_config else as_client_factory(session)
     selected = _selected_services(services, check_ids)
     identity = caller_identity(factory)
     errors: list[UnitError] = []
-    regions = list(regions) if regions else _regions(factory, errors)
+    regions = regions_to_collect(factory, regions)
     units = [unit for unit in plan_units(regions) if unit[0] in selected]
     results: list[CheckResult] = []
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(units)))) as pool:

@@ -159,6 +159,19 @@ def caller_identity(session: boto3.Session | ClientFactory) -> dict[str, str]:
     return {key: response[key] for key in ("Account", "Arn", "UserId")}
 
 
+def regions_to_collect(
+    session: boto3.Session | ClientFactory, configured: list[str] | None = None
+) -> list[str]:
+    """The configured regions (each once, in order) or, when none are, every enabled region.
+
+    One rule for every orchestrator: when the regions cannot be listed, the scope of the
+    collection is unknown, so this raises instead of guessing a region.
+    """
+    if configured:
+        return list(dict.fromkeys(configured))
+    return enabled_regions(session)
+
+
 def enabled_regions(session: boto3.Session | ClientFactory) -> list[str]:
     """Regions enabled for the account: those needing no opt-in plus those opted in."""
     response = (

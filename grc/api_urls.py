@@ -4,8 +4,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from evidence.api import keys_views
-from evidence.api import views as evidence_views
+from evidence.collection.api import views as collection_views
+from evidence.packets.api import views as packet_views
+from evidence.posture.api import views as posture_views
+from grc.access.urls import apikey_urlpatterns
 from grc.catalog.api import views as catalog_views
 from grc.catalog.api.serializers import CONTROL_REF_PATTERN
 
@@ -17,28 +19,24 @@ router.register("frameworks", catalog_views.FrameworkViewSet, basename="framewor
 router.register("criteria", catalog_views.CriterionViewSet, basename="criterion")
 router.register("controls", catalog_views.ControlViewSet, basename="control")
 router.register("coverage", catalog_views.CoverageViewSet, basename="coverage")
-router.register("accounts", evidence_views.AwsAccountViewSet, basename="account")
-router.register("collection-runs", evidence_views.CollectionRunViewSet, basename="collection-run")
-router.register("check-results", evidence_views.CheckResultViewSet, basename="check-result")
+router.register("accounts", collection_views.AwsAccountViewSet, basename="account")
+router.register("collection-runs", collection_views.CollectionRunViewSet, basename="collection-run")
+router.register("check-results", collection_views.CheckResultViewSet, basename="check-result")
 router.register(
-    "evidence-documents", evidence_views.EvidenceDocumentViewSet, basename="evidence-document"
+    "evidence-documents", collection_views.EvidenceDocumentViewSet, basename="evidence-document"
 )
-router.register("status-events", evidence_views.ControlStatusEventViewSet, basename="status-event")
-router.register(
-    "evidence-packets", evidence_views.EvidencePacketViewSet, basename="evidence-packet"
-)
+router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
+router.register("evidence-packets", packet_views.EvidencePacketViewSet, basename="evidence-packet")
 
 urlpatterns = [
     re_path(
         rf"^v1/controls/(?P<ref>{CONTROL_REF_PATTERN})/history/$",
-        evidence_views.ControlHistoryView.as_view(),
+        posture_views.ControlHistoryView.as_view(),
         name="control-history",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
-    path("keys/", keys_views.api_key_list, name="apikey-list"),
-    path("keys/new/", keys_views.api_key_create_view, name="apikey-create"),
-    path("keys/<int:pk>/revoke/", keys_views.api_key_revoke_view, name="apikey-revoke"),
+    path("keys/", include(apikey_urlpatterns)),
 ]

@@ -136,7 +136,7 @@ class AwsAccountFactory(factory.django.DjangoModelFactory):
     """An account with a daily collection schedule, as account_create would register it."""
 
     class Meta:
-        model = "evidence.AwsAccount"
+        model = "collection.AwsAccount"
         django_get_or_create = ("account_id",)
         skip_postgeneration_save = True
 
@@ -151,14 +151,14 @@ class AwsAccountFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def schedule_hours(account, create, extracted, **kwargs):
         if create and extracted is not False:
-            from evidence.services.accounts import account_schedule_set
+            from evidence.collection.services.accounts import account_schedule_set
 
             account_schedule_set(account=account, every_hours=extracted or 24)
 
 
 class CollectionRunFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.CollectionRun"
+        model = "collection.CollectionRun"
 
     account = factory.SubFactory(AwsAccountFactory)
     trigger = "schedule"
@@ -169,7 +169,7 @@ class CollectionRunFactory(factory.django.DjangoModelFactory):
 
 class EvidenceDocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.EvidenceDocument"
+        model = "collection.EvidenceDocument"
 
     content = factory.Sequence(
         lambda n: {
@@ -185,7 +185,7 @@ class EvidenceDocumentFactory(factory.django.DjangoModelFactory):
 
 class ResourceFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.Resource"
+        model = "collection.Resource"
 
     account = factory.SubFactory(AwsAccountFactory)
     arn = factory.Sequence(lambda n: f"arn:aws:ec2:us-east-1:123456789012:security-group/sg-{n}")
@@ -196,7 +196,7 @@ class ResourceFactory(factory.django.DjangoModelFactory):
 
 class CollectionUnitFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.CollectionUnit"
+        model = "collection.CollectionUnit"
         django_get_or_create = ("run", "service", "region")
 
     run = factory.SubFactory(CollectionRunFactory)
@@ -207,7 +207,7 @@ class CollectionUnitFactory(factory.django.DjangoModelFactory):
 
 class CheckResultFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.CheckResult"
+        model = "collection.CheckResult"
 
     run = factory.SubFactory(CollectionRunFactory)
     unit = factory.SubFactory(CollectionUnitFactory, run=factory.SelfAttribute("..run"))
@@ -223,7 +223,7 @@ class CheckResultFactory(factory.django.DjangoModelFactory):
 
 class ControlStatusDailyFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.ControlStatusDaily"
+        model = "posture.ControlStatusDaily"
 
     account = factory.SubFactory(AwsAccountFactory)
     control = factory.SubFactory(ControlFactory)
@@ -233,7 +233,7 @@ class ControlStatusDailyFactory(factory.django.DjangoModelFactory):
 
 class PostureDailyFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.PostureDaily"
+        model = "posture.PostureDaily"
 
     account = factory.SubFactory(AwsAccountFactory)
     day = factory.LazyFunction(timezone.localdate)
@@ -241,7 +241,7 @@ class PostureDailyFactory(factory.django.DjangoModelFactory):
 
 class ControlStatusEventFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "evidence.ControlStatusEvent"
+        model = "posture.ControlStatusEvent"
 
     account = factory.SubFactory(AwsAccountFactory)
     control = factory.SubFactory(ControlFactory)

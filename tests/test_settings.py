@@ -54,24 +54,62 @@ def test_environment_switches_to_postgres_and_redis(tmp_path):
     assert values["broker"] == "redis://cache.example:6379/1"
 
 
-def test_debug_off_refuses_default_secret_key(tmp_path):
-    result = run_settings(tmp_path, DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="grc.example")
+def test_no_variables_and_no_settings_module_means_debug_off(tmp_path):
+    """manage.py, wsgi, asgi and celery all default to grc.settings.base: debug is off there."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import manage, os; os.environ.setdefault("
+            "'DJANGO_SETTINGS_MODULE', 'grc.settings.base'); " + PRINT,
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "GRC_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["debug"] is False
+
+
+def test_the_local_secret_key_is_made_once_and_kept_private(tmp_path):
+    first = run_settings(tmp_path)
+    second = run_settings(tmp_path)
+
+    key_file = tmp_path / "secret-key"
+    assert first.returncode == second.returncode == 0
+    assert len(key_file.read_text()) >= 50
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_debug_turns_on_only_when_asked(tmp_path):
+    assert json.loads(run_settings(tmp_path, DJANGO_DEBUG="1").stdout)["debug"] is True
+
+
+def run_production(tmp_path, **env):
+    return run_settings(tmp_path, DJANGO_SETTINGS_MODULE="grc.settings.production", **env)
+
+
+def test_production_refuses_a_missing_secret_key(tmp_path):
+    result = run_production(tmp_path, DJANGO_ALLOWED_HOSTS="grc.example")
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_debug_off_requires_allowed_hosts(tmp_path):
-    result = run_settings(tmp_path, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=STRONG_KEY)
+def test_production_requires_allowed_hosts(tmp_path):
+    result = run_production(tmp_path, DJANGO_SECRET_KEY=STRONG_KEY)
 
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
 
 
-def test_debug_off_sets_secure_cookies_and_hsts(tmp_path):
-    result = run_settings(
+def test_production_sets_secure_cookies_and_hsts_even_if_debug_is_asked_for(tmp_path):
+    result = run_production(
         tmp_path,
-        DJANGO_DEBUG="false",
+        DJANGO_DEBUG="true",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="grc.example",
     )

@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import evidence.models.accounts
+import evidence.collection.models.accounts
 from django.conf import settings
 from django.db import migrations, models
 
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200)),
                 ('role_arn', models.CharField(max_length=600, validators=[django.core.validators.RegexValidator('^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}$', 'Expected an IAM role ARN such as arn:aws:iam::123456789012:role/GrcEvidenceReader.')])),
                 ('external_id', models.CharField(max_length=1224)),
-                ('regions', models.JSONField(blank=True, default=list, help_text='Regions to collect; empty means every region enabled for the account.', validators=[evidence.models.accounts.validate_regions])),
+                ('regions', models.JSONField(blank=True, default=list, help_text='Regions to collect; empty means every region enabled for the account.', validators=[evidence.collection.models.accounts.validate_regions])),
                 ('enabled', models.BooleanField(default=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='aws_accounts', to=settings.AUTH_USER_MODEL)),

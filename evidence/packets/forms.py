@@ -8,7 +8,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from evidence.models import AwsAccount
+from evidence.collection.models import AwsAccount
 from grc.catalog.models import Framework
 
 DATE_SPLIT = re.compile(r"[\s,;]+")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence.packets import views
+from evidence.packets.views import packets as views
 
 app_name = "packets"
 urlpatterns = [

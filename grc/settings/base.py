@@ -2,43 +2,40 @@
 
 Defaults give a working local install with no services: SQLite and a filesystem Celery broker
 under ``data/``. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` switch to Postgres and Redis.
-With ``DJANGO_DEBUG`` off, a real secret key and allowed hosts are required and the usual
-secure cookie / HSTS settings apply.
+Debug is off unless ``DJANGO_DEBUG`` turns it on; ``grc.settings.production`` adds the required
+secret key and hosts and the TLS settings of a deployment.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DEFAULT_SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
 
 env = environ.Env()
 DATA_DIR = Path(env.str("GRC_DATA_DIR", default=str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=DEFAULT_SECRET_KEY)
+# Debug is off unless asked for: scripts/run (the local demo) sets DJANGO_DEBUG=1.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
-if not DEBUG:
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters "
-            "when DJANGO_DEBUG is off."
-        )
-    if not env.list("DJANGO_ALLOWED_HOSTS", default=[]):
-        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+def _local_secret_key(data_dir: Path) -> str:
+    """A random key made once for this machine's data/, so a local install needs no setup.
+
+    Deployments use grc.settings.production, which refuses to start without DJANGO_SECRET_KEY.
+    """
+    path = data_dir / "secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(64))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key(DATA_DIR)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -57,8 +54,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
+    "grc.access",
     "grc.catalog",
-    "evidence",
+    "evidence",  # schema history of the pre-split models; no models of its own
+    "evidence.collection",
+    "evidence.posture",
+    "evidence.packets",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "grc.access.context_processors.role",
             ],
         },
     },
@@ -139,12 +141,14 @@ MEDIA_ROOT = Path(env.str("GRC_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for folder in ("out", "processed"):
+    for folder in ("out", "processed", "control"):
         (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcast (control) messages: kombu's default is ./control in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:
@@ -166,19 +170,19 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "evidence.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "grc.access.api.schema.ApiAutoSchema",
     # Views that support ?ordering= add rest_framework.filters.OrderingFilter themselves.
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # An API key first, so a request without credentials gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "evidence.api.authentication.ApiKeyAuthentication",
+        "grc.access.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["evidence.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["grc.access.api.permissions.RolePermission"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "evidence.api.throttling.ApiKeyRateThrottle",
-        "evidence.api.throttling.SessionUserRateThrottle",
-        "evidence.api.throttling.AnonymousRateThrottle",
+        "grc.access.api.throttling.ApiKeyRateThrottle",
+        "grc.access.api.throttling.SessionUserRateThrottle",
+        "grc.access.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "api_key": env.str("GRC_API_RATE_PER_KEY", default="1200/minute"),
@@ -189,8 +193,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "evidence.api.exceptions.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "evidence.api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "grc.access.api.exceptions.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "grc.access.api.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("GRC_API_PAGE_SIZE", default=50),
 }
 SPECTACULAR_SETTINGS = {
@@ -212,11 +216,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
-        "CheckResultStatusEnum": "evidence.models.results.CheckResult.Status",
-        "CollectionRunStatusEnum": "evidence.models.runs.CollectionRun.Status",
-        "CollectionUnitStatusEnum": "evidence.models.runs.CollectionUnit.Status",
-        "ControlStatusEnum": "evidence.models.status.ControlStatus",
-        "EvidencePacketStatusEnum": "evidence.models.packets.EvidencePacket.Status",
+        "CheckResultStatusEnum": "evidence.collection.models.results.CheckResult.Status",
+        "CollectionRunStatusEnum": "evidence.collection.models.runs.CollectionRun.Status",
+        "CollectionUnitStatusEnum": "evidence.collection.models.runs.CollectionUnit.Status",
+        "ControlStatusEnum": "evidence.posture.models.status.ControlStatus",
+        "EvidencePacketStatusEnum": "evidence.packets.models.packets.EvidencePacket.Status",
     },
 }
 
@@ -235,6 +239,8 @@ LOGGING = {
 SALT_KEY = env.list("GRC_FIELD_ENCRYPTION_SALTS", default=["grc-evidence-account-external-id"])
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
+# Tasks started with a finished run's id (the wiring between collection and the apps above it).
+GRC_RUN_FINISHED_TASKS = ["evidence.posture.tasks.control_status_rollup_task"]
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).

@@ -17,8 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evidence.models import (
-    ApiKey,
+from evidence.collection.models import (
     AwsAccount,
     CheckResult,
     CollectionRun,
@@ -26,9 +25,10 @@ from evidence.models import (
     EvidenceDocument,
     Resource,
 )
-from evidence.services.accounts import account_create
-from evidence.services.apikeys import api_key_create
-from grc.roles import Role
+from evidence.collection.services.accounts import account_create
+from grc.access.models import ApiKey
+from grc.access.roles import Role
+from grc.access.services.apikeys import api_key_create
 from tests.factories import UserFactory
 
 RATES = {"api_key": "100000/minute", "user": "100000/minute", "anon": "100000/minute"}

@@ -10,8 +10,8 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from evidence.models import ApiKey
-from evidence.services.apikeys import api_key_revoke, api_key_verify
+from grc.access.models import ApiKey
+from grc.access.services.apikeys import api_key_revoke, api_key_verify
 from tests.api.conftest import error_of, key_client
 
 

@@ -9,14 +9,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from evidence.models import (
-    CollectionRun,
-    ControlStatus,
-    ControlStatusDaily,
-    ControlStatusEvent,
-    EvidenceDocument,
-    EvidencePacket,
-)
+from evidence.collection.models import CollectionRun, EvidenceDocument
+from evidence.packets.models import EvidencePacket
+from evidence.posture.models import ControlStatus, ControlStatusDaily, ControlStatusEvent
 from grc.catalog.models import Control, Origin, ParameterChange
 from tests.api.conftest import EXTERNAL_ID, error_of
 from tests.factories import (

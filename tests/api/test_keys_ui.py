@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from evidence.models import ApiKey
+from grc.access.models import ApiKey
 from tests.api.conftest import key_client
 
 

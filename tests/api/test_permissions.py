@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from evidence.models import AwsAccount, CollectionRun, EvidencePacket
+from evidence.collection.models import AwsAccount, CollectionRun
+from evidence.packets.models import EvidencePacket
 from grc.catalog.models import Control, ControlMapping, ControlParameter, Origin, ParameterChange
 from tests.api.conftest import error_of, key_client, session_client
 from tests.factories import (

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from evidence.models import EvidenceDocument
-from evidence.services.accounts import account_create
+from evidence.collection.models import EvidenceDocument
+from evidence.collection.services.accounts import account_create
 from tests.api.conftest import ResultSpec, add_results, error_of
 
 T0 = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)

@@ -22,7 +22,8 @@ from schemathesis.checks import (
 )
 from schemathesis.config import SchemathesisConfig
 
-from evidence.models import ControlStatusDaily, ControlStatusEvent, EvidenceDocument
+from evidence.collection.models import EvidenceDocument
+from evidence.posture.models import ControlStatusDaily, ControlStatusEvent
 from grc.catalog.models import Origin
 from grc.wsgi import application
 from tests.api.conftest import EXTERNAL_ID, ResultSpec, add_results

@@ -26,11 +26,12 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from evidence.demo import XSS_SG_DESCRIPTION, mutate_demo_account, seed_demo_account
-from evidence.models import CheckResult, CollectionRun, ControlStatusEvent
-from evidence.services.accounts import account_create
+from demo import XSS_SG_DESCRIPTION, mutate_demo_account, seed_demo_account
+from evidence.collection.models import CheckResult, CollectionRun
+from evidence.collection.services.accounts import account_create
+from evidence.posture.models import ControlStatusEvent
+from grc.access.roles import Role
 from grc.catalog.loader import catalog_load
-from grc.roles import Role
 from tests.evidence.conftest import MOTO_ACCOUNT, ROLE_ARN, aws, run_collection  # noqa: F401
 from tests.factories import UserFactory
 from tests.views.conftest import Demo
@@ -179,7 +180,7 @@ def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch, scre
         user = UserFactory(username=username)
         user.groups.add(Group.objects.get_or_create(name=role.value)[0])
     queued: list[int] = []
-    monkeypatch.setattr("evidence.tasks.collection_run_task.delay", queued.append)
+    monkeypatch.setattr("evidence.collection.tasks.collection_run_task.delay", queued.append)
     return {
         "demo": demo,
         "url": live_server.url,

@@ -8,13 +8,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from evidence.models import AwsAccount, CollectionRun
-from evidence.services.accounts import account_create
-from evidence.services.collection import (
+from evidence.collection.models import AwsAccount, CollectionRun
+from evidence.collection.services.accounts import account_create
+from evidence.collection.services.runs import (
     collection_run_execute,
     collection_run_finish,
     collection_unit_execute,
 )
+from evidence.posture.services.rollup import control_status_rollup_update
 
 MOTO_ACCOUNT = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{MOTO_ACCOUNT}:role/GrcEvidenceReader"
@@ -55,5 +56,6 @@ def run_collection(account: AwsAccount, capture) -> CollectionRun:
             collection_unit_execute(unit_id, enqueue_finish=finishes.append)
     assert finishes == [run.pk]
     collection_run_finish(run.pk)
+    control_status_rollup_update(run_id=run.pk)  # the task settings.GRC_RUN_FINISHED_TASKS names
     run.refresh_from_db()
     return run

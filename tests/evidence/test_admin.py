@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from evidence.models import AuditPeriod, AwsAccount
-from evidence.services.accounts import account_create
+from evidence.collection.models import AuditPeriod, AwsAccount
+from evidence.collection.services.accounts import account_create
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def account():
 
 
 def test_account_admin_never_renders_the_external_id(admin_client, account):
-    response = admin_client.get(reverse("admin:evidence_awsaccount_change", args=[account.pk]))
+    response = admin_client.get(reverse("admin:collection_awsaccount_change", args=[account.pk]))
 
     assert response.status_code == 200
     assert b"keep-me-secret" not in response.content
@@ -26,7 +26,7 @@ def test_account_admin_never_renders_the_external_id(admin_client, account):
 
 def test_blank_external_id_keeps_the_current_one(admin_client, account):
     response = admin_client.post(
-        reverse("admin:evidence_awsaccount_change", args=[account.pk]),
+        reverse("admin:collection_awsaccount_change", args=[account.pk]),
         {
             "account_id": account.account_id,
             "name": "Production",
@@ -44,7 +44,7 @@ def test_blank_external_id_keeps_the_current_one(admin_client, account):
 
 def test_new_account_in_admin_gets_a_schedule(admin_client):
     admin_client.post(
-        reverse("admin:evidence_awsaccount_add"),
+        reverse("admin:collection_awsaccount_add"),
         {
             "account_id": "444455556666",
             "name": "Staging",
@@ -61,7 +61,7 @@ def test_new_account_in_admin_gets_a_schedule(admin_client):
 
 def test_audit_periods_are_managed_in_the_admin(admin_client):
     response = admin_client.post(
-        reverse("admin:evidence_auditperiod_add"),
+        reverse("admin:collection_auditperiod_add"),
         {"name": "SOC 2 Type II FY2026", "start": "2026-01-01", "end": "2026-12-31"},
     )
 
@@ -70,4 +70,4 @@ def test_audit_periods_are_managed_in_the_admin(admin_client):
 
 
 def test_runs_are_read_only(admin_client):
-    assert admin_client.get(reverse("admin:evidence_collectionrun_add")).status_code == 403
+    assert admin_client.get(reverse("admin:collection_collectionrun_add")).status_code == 403

@@ -1,7 +1,7 @@
 import pytest
 
-from evidence.models import CheckResult, CollectionRun, CollectionUnit, EvidenceDocument
-from evidence.services.collection import CollectionAlreadyRunning, collection_run_start
+from evidence.collection.models import CheckResult, CollectionRun, CollectionUnit, EvidenceDocument
+from evidence.collection.services.runs import CollectionAlreadyRunning, collection_run_start
 from tests.evidence.conftest import run_collection
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_second_run_while_one_is_active_is_refused(account, django_capture_on_co
 def test_unit_redelivered_after_completion_writes_nothing_twice(
     aws, account, django_capture_on_commit_callbacks
 ):
-    from evidence.services.collection import collection_unit_execute
+    from evidence.collection.services.runs import collection_unit_execute
 
     run = run_collection(account, django_capture_on_commit_callbacks)
     count = CheckResult.objects.filter(run=run).count()

@@ -16,7 +16,7 @@ from moto import mock_aws
 
 from collectors import runner
 from collectors.types import CheckResult, Status
-from evidence.demo import (
+from demo import (
     XSS_SG_DESCRIPTION,
     XSS_TAG_VALUE,
     mutate_demo_account,

@@ -4,9 +4,14 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from evidence.models import ControlStatus, ControlStatusDaily, ControlStatusEvent, PostureDaily
-from evidence.selectors.history import control_status_history
-from evidence.services.rollup import control_status_from_counts
+from evidence.posture.models import (
+    ControlStatus,
+    ControlStatusDaily,
+    ControlStatusEvent,
+    PostureDaily,
+)
+from evidence.posture.selectors.history import control_status_history
+from evidence.posture.services.rollup import control_status_from_counts
 from grc.catalog.models import Control, ControlCheck
 from tests.evidence.conftest import run_collection
 

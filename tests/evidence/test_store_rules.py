@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from evidence.models import (
+from evidence.collection.models import (
     AuditPeriod,
     CheckResult,
     CollectionRun,
@@ -16,9 +16,13 @@ from evidence.models import (
     ImmutableEvidenceError,
     Resource,
 )
-from evidence.services.accounts import account_create, account_schedule_set, account_update
-from evidence.services.ingest import evidence_documents_store
-from evidence.services.retention import evidence_retention_apply
+from evidence.collection.services.accounts import (
+    account_create,
+    account_schedule_set,
+    account_update,
+)
+from evidence.collection.services.ingest import evidence_documents_store
+from evidence.collection.services.retention import evidence_retention_apply
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +93,7 @@ def test_account_validation_names_the_field(field, value, message):
 
 def test_account_gets_an_editable_daily_schedule(account):
     assert account.schedule.interval.every == 24
-    assert account.schedule.task == "evidence.tasks.collection_scheduled_task"
+    assert account.schedule.task == "evidence.collection.tasks.collection_scheduled_task"
 
     account_schedule_set(account=account, every_hours=6)
     account_update(account=account, enabled=False)

@@ -12,10 +12,12 @@ import boto3
 import pytest
 from django_celery_beat.models import IntervalSchedule
 
-from evidence.demo import seed_demo_account
-from evidence.models import CheckResult, CollectionRun, ControlStatusDaily, EvidenceDocument
-from evidence.services.accounts import account_create
-from evidence.services.collection import collection_run_reap, collection_run_start
+from demo import seed_demo_account
+from evidence.collection.models import CheckResult, CollectionRun, EvidenceDocument
+from evidence.collection.services.accounts import account_create
+from evidence.collection.services.runs import collection_run_reap, collection_run_start
+from evidence.collection.tasks import collection_run_enqueue
+from evidence.posture.models import ControlStatusDaily
 from grc.catalog.loader import catalog_load
 from tests.conftest import wait_for
 
@@ -96,6 +98,13 @@ def test_scheduled_collection_runs_on_a_real_worker(
     assert CheckResult.objects.filter(run=run, status="FAIL").exists()
     assert CheckResult.objects.filter(run=run, status="PASS").exists()
     assert EvidenceDocument.objects.exists()
+    # The rollup is its own task, started by the finish (settings.GRC_RUN_FINISHED_TASKS).
+    wait_for(
+        lambda: ControlStatusDaily.objects.filter(run=run).exists(),
+        timeout=60,
+        interval=0.5,
+        context=lambda: worker.log()[-4000:],
+    )
     statuses = set(
         ControlStatusDaily.objects.filter(account=demo_account).values_list("status", flat=True)
     )
@@ -108,6 +117,7 @@ def test_worker_killed_mid_run_never_leaves_a_silently_complete_run(
 ):
     first = celery_worker_process(**moto_server)
     run = collection_run_start(account=demo_account, trigger=CollectionRun.Trigger.API)
+    collection_run_enqueue(run.pk)
 
     def some_units_done():
         run.refresh_from_db()

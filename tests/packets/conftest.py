@@ -14,18 +14,18 @@ import pytest
 from django.utils import timezone
 from nacl.signing import SigningKey
 
-from evidence.models import (
+from evidence.collection.models import (
     AwsAccount,
     CheckResult,
     CollectionRun,
     CollectionUnit,
-    ControlStatusDaily,
     EvidenceDocument,
-    EvidencePacket,
     Resource,
 )
-from evidence.packets.services import packet_build, packet_request
-from evidence.services.ingest import canonical_json
+from evidence.collection.services.ingest import canonical_json
+from evidence.packets.models import EvidencePacket
+from evidence.packets.services.packets import packet_build, packet_request
+from evidence.posture.models import ControlStatusDaily
 from tests.evidence.conftest import account, aws  # noqa: F401  (fixtures used by packet tests)
 from tests.factories import ControlCheckFactory, ControlFactory, ControlMappingFactory
 
@@ -47,14 +47,15 @@ def packet_settings(settings, tmp_path: Path):
 
 @pytest.fixture
 def build_packet(django_capture_on_commit_callbacks, monkeypatch) -> Callable[..., EvidencePacket]:
-    """Request a packet and run the build the commit enqueues, in this process."""
-    from evidence import tasks
+    """Request a packet and run the build the caller enqueues after commit, in this process."""
+    from evidence.packets import tasks
 
     monkeypatch.setattr(tasks.packet_build_task, "delay", packet_build)
 
     def build(**request) -> EvidencePacket:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             packet = packet_request(**request)
+            tasks.packet_build_enqueue(packet.pk)
         assert len(callbacks) == 1
         packet.refresh_from_db()
         return packet

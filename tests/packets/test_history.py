@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from evidence.models import EvidencePacket
-from evidence.services.collection import product_version
+from evidence.collection.services.runs import product_version
+from evidence.packets.models import EvidencePacket
 from grc.catalog.loader import catalog_load
 from grc.catalog.models import Framework
 from tests.evidence.conftest import run_collection

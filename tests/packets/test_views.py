@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from evidence.models import EvidencePacket
-from grc.roles import Role
+from evidence.packets.models import EvidencePacket
+from grc.access.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_auditors_and_managers_download(client, small_packet, role):
 def test_unfinished_packet_cannot_be_downloaded(
     client, small_history, django_capture_on_commit_callbacks
 ):
-    from evidence.packets.services import packet_request
+    from evidence.packets.services.packets import packet_request
 
     with django_capture_on_commit_callbacks():
         packet = packet_request(

@@ -11,18 +11,13 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from evidence.demo import seed_demo_account
-from evidence.models import (
-    AwsAccount,
-    CollectionRun,
-    ControlStatusDaily,
-    ControlStatusEvent,
-    PostureDaily,
-)
-from evidence.services.accounts import account_create
+from demo import seed_demo_account
+from evidence.collection.models import AwsAccount, CollectionRun
+from evidence.collection.services.accounts import account_create
+from evidence.posture.models import ControlStatusDaily, ControlStatusEvent, PostureDaily
+from grc.access.roles import Role
 from grc.catalog.loader import catalog_load
 from grc.catalog.models import Control, Framework, Responsibility
-from grc.roles import Role
 from tests.evidence.conftest import MOTO_ACCOUNT, ROLE_ARN, aws, run_collection  # noqa: F401
 from tests.factories import (
     AttestationFactory,

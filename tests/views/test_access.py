@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from evidence.models import CollectionRun
+from evidence.collection.models import CollectionRun
 from tests.factories import EvidenceDocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_auditor_post_is_forbidden_and_changes_nothing(
     dashboard, auditor_client, mutation, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("evidence.tasks.collection_run_task.delay", queued.append)
+    monkeypatch.setattr("evidence.collection.tasks.collection_run_task.delay", queued.append)
     name, args, data = MUTATIONS[mutation]
 
     response = auditor_client.post(reverse(name, args=args), data)

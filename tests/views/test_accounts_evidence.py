@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import AwsAccount, CollectionRun
+from evidence.collection.models import AwsAccount, CollectionRun
 from tests.factories import CheckResultFactory, CollectionRunFactory, EvidenceDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def queued(monkeypatch) -> list[int]:
     calls: list[int] = []
-    monkeypatch.setattr("evidence.tasks.collection_run_task.delay", calls.append)
+    monkeypatch.setattr("evidence.collection.tasks.collection_run_task.delay", calls.append)
     return calls
 
 

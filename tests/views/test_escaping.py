@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from evidence.demo import XSS_SG_DESCRIPTION, XSS_TAG_VALUE
-from evidence.models import CheckResult, EvidenceDocument
+from demo import XSS_SG_DESCRIPTION, XSS_TAG_VALUE
+from evidence.collection.models import CheckResult, EvidenceDocument
 from tests.factories import CheckResultFactory, CollectionRunFactory, EvidenceDocumentFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from evidence.models import CollectionRun
+from evidence.collection.models import CollectionRun
 from tests.factories import CollectionRunFactory
 
 pytestmark = pytest.mark.django_db

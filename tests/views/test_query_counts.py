@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evidence.models import ControlStatusDaily, ControlStatusEvent, PostureDaily
+from evidence.posture.models import ControlStatusDaily, ControlStatusEvent, PostureDaily
 from tests.factories import CheckResultFactory, CollectionRunFactory
 
 pytestmark = pytest.mark.django_db

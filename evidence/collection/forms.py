@@ -1,0 +1,72 @@
+"""Account forms: register an account and set its collection schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from evidence.collection.models.accounts import (
+    account_id_validator,
+    role_arn_validator,
+    validate_regions,
+)
+from evidence.collection.services.accounts import DEFAULT_SCHEDULE_HOURS
+
+MAX_SCHEDULE_HOURS = 24 * 31
+
+
+class ScheduleForm(forms.Form):
+    every_hours = forms.IntegerField(
+        label="Collect every (hours)", min_value=1, max_value=MAX_SCHEDULE_HOURS
+    )
+
+
+def _regions(value: str) -> list[str]:
+    return [part for part in value.replace(",", " ").split() if part]
+
+
+class AccountCreateForm(forms.Form):
+    """Register an AWS account; field rules match the model so errors show beside the field."""
+
+    name = forms.CharField(max_length=200)
+    account_id = forms.CharField(
+        label="AWS account id",
+        max_length=12,
+        validators=[account_id_validator],
+        help_text="12 digits",
+    )
+    role_arn = forms.CharField(
+        label="Role ARN",
+        max_length=600,
+        validators=[role_arn_validator],
+        help_text="The read-only role to assume, in this account",
+    )
+    external_id = forms.CharField(
+        label="External id",
+        max_length=1224,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Shared secret in the role's trust policy; never shown again",
+    )
+    regions = forms.CharField(
+        required=False,
+        help_text="Space or comma separated, e.g. us-east-1 eu-west-1; empty: every enabled region",
+    )
+    schedule_hours = forms.IntegerField(
+        label="Collect every (hours)",
+        min_value=1,
+        max_value=MAX_SCHEDULE_HOURS,
+        initial=DEFAULT_SCHEDULE_HOURS,
+    )
+
+    def clean_regions(self) -> list[str]:
+        regions = _regions(self.cleaned_data.get("regions") or "")
+        validate_regions(regions)
+        return regions
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        account_id, role_arn = cleaned.get("account_id"), cleaned.get("role_arn")
+        if account_id and role_arn and f":{account_id}:" not in role_arn:
+            self.add_error("role_arn", "The role must belong to this account id.")
+        return cleaned

@@ -1,0 +1,69 @@
+"""One evidence document: its content, provenance and the results that cite it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Max, Min
+
+from evidence.collection.models import CheckResult, EvidenceDocument
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    document: EvidenceDocument
+    pretty: str
+    sources: list[dict[str, Any]]
+    first_seen: dt.datetime | None
+    last_seen: dt.datetime | None
+
+
+def evidence_document_read(document: EvidenceDocument) -> EvidenceView:
+    """The document pretty-printed and when results citing it were collected. One query."""
+    seen = CheckResult.objects.filter(evidence=document).aggregate(
+        first=Min("collected_at"), last=Max("collected_at")
+    )
+    content = document.content if isinstance(document.content, dict) else {}
+    sources = [
+        {
+            "service": source.get("service", ""),
+            "operation": source.get("operation", ""),
+            "params": json.dumps(source.get("params") or {}, sort_keys=True, default=str),
+        }
+        for source in content.get("sources", [])
+        if isinstance(source, dict)
+    ]
+    return EvidenceView(
+        document=document,
+        pretty=json.dumps(document.content, indent=2, sort_keys=True, ensure_ascii=False),
+        sources=sources,
+        first_seen=seen["first"],
+        last_seen=seen["last"],
+    )
+
+
+def evidence_citations_page(
+    document: EvidenceDocument, page_number: str | int | None, per_page: int = 50
+) -> Page:
+    """Results citing the document, newest first. Two queries (count, page)."""
+    results = (
+        CheckResult.objects.filter(evidence=document)
+        .select_related("resource", "account", "run")
+        .only(
+            "check_id",
+            "status",
+            "region",
+            "reason",
+            "collected_at",
+            "run__id",
+            "resource__arn",
+            "account__name",
+            "account__account_id",
+        )
+        .order_by("-collected_at", "-id")
+    )
+    return Paginator(results, per_page).get_page(page_number)

@@ -1,0 +1,74 @@
+"""Register AWS accounts and keep their collection schedule in django-celery-beat."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from evidence.collection.models import AwsAccount
+
+DEFAULT_SCHEDULE_HOURS = 24
+SCHEDULED_TASK = "evidence.collection.tasks.collection_scheduled_task"
+
+
+@transaction.atomic
+def account_create(
+    *,
+    account_id: str,
+    name: str,
+    role_arn: str,
+    external_id: str,
+    regions: list[str] | None = None,
+    owner: AbstractBaseUser | None = None,
+    schedule_hours: int = DEFAULT_SCHEDULE_HOURS,
+) -> AwsAccount:
+    account = AwsAccount(
+        account_id=account_id,
+        name=name,
+        role_arn=role_arn,
+        external_id=external_id,
+        regions=regions or [],
+        owner=owner,
+    )
+    account.full_clean()
+    account.save()
+    account_schedule_set(account=account, every_hours=schedule_hours)
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: AwsAccount, **fields: Any) -> AwsAccount:
+    for name, value in fields.items():
+        setattr(account, name, value)
+    account.full_clean()
+    account.save()
+    if account.schedule and account.schedule.enabled != account.enabled:
+        account.schedule.enabled = account.enabled
+        account.schedule.save(update_fields=["enabled"])
+    return account
+
+
+@transaction.atomic
+def account_schedule_set(*, account: AwsAccount, every_hours: int) -> PeriodicTask:
+    """Create or change the account's periodic collection (editable later in the UI or admin)."""
+    interval, _ = IntervalSchedule.objects.get_or_create(
+        every=every_hours, period=IntervalSchedule.HOURS
+    )
+    if account.schedule is None:
+        account.schedule = PeriodicTask.objects.create(
+            name=f"Collect AWS account {account.account_id} (#{account.pk})",
+            task=SCHEDULED_TASK,
+            args=json.dumps([account.pk]),
+            interval=interval,
+            enabled=account.enabled,
+        )
+        account.save(update_fields=["schedule"])
+    else:
+        account.schedule.interval = interval
+        account.schedule.enabled = account.enabled
+        account.schedule.save(update_fields=["interval", "enabled"])
+    return account.schedule

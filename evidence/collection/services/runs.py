@@ -1,0 +1,231 @@
+"""Collection runs: start (with the per-account lock), fan out per unit, store, finish, reap.
+
+A run is split into units (one service in one region). Each unit is collected and written in one
+transaction and is skipped if already written, so a redelivered task never duplicates results. The
+unit that completes the count enqueues the finish, which sets the final status. What follows a
+finished run (the posture rollup, notifications) is started by the task layer, never from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from collectors.runner import collect_unit, error_reason, plan_units
+from collectors.session import (
+    InvalidRoleArn,
+    assume_role_session,
+    caller_identity,
+    regions_to_collect,
+)
+from evidence.collection.models import AwsAccount, CollectionRun, CollectionUnit
+from evidence.collection.selectors.parameters import check_parameters
+from evidence.collection.services.ingest import unit_results_store
+
+logger = logging.getLogger(__name__)
+Run = CollectionRun
+Status = CollectionRun.Status
+
+
+class CollectionNotStarted(Exception):
+    """A collection was asked for but may not start; the message says why."""
+
+
+class CollectionAlreadyRunning(CollectionNotStarted):
+    def __init__(self, run: CollectionRun) -> None:
+        super().__init__(f"Account {run.account.account_id} already has run {run.pk} in progress.")
+        self.run = run
+
+
+class AccountDisabled(CollectionNotStarted):
+    def __init__(self, account: AwsAccount) -> None:
+        super().__init__(f"Account {account.account_id} is disabled: enable it first.")
+        self.account = account
+
+
+def product_version() -> str:
+    try:
+        return version("grc-evidence")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def collection_run_start(
+    *, account: AwsAccount, trigger: str, requested_by: AbstractBaseUser | None = None
+) -> CollectionRun:
+    """Write a ``queued`` run of ``account``; the caller enqueues its task after commit.
+
+    Refused for a disabled account and while another run of the account is queued or running.
+    """
+    if not account.enabled:
+        raise AccountDisabled(account)
+    try:
+        with transaction.atomic():
+            run = Run.objects.create(
+                account=account,
+                trigger=trigger,
+                requested_by=requested_by,
+                product_version=product_version(),
+            )
+    except IntegrityError:
+        active = Run.objects.select_related("account").get(account=account, status__in=Run.ACTIVE)
+        raise CollectionAlreadyRunning(active) from None
+    return run
+
+
+SESSION_REUSE_SECONDS = 900
+_sessions: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def _session_for(account: AwsAccount):
+    """The assumed-role session, reused by this worker process for a while.
+
+    Building a boto3 session loads service models from disk, which costs more than most units'
+    API calls; the session's credentials refresh themselves before they expire. The cache lives
+    in process memory only.
+    """
+    key = (account.role_arn, account.external_id)
+    cached = _sessions.get(key)
+    if cached and time.monotonic() - cached[0] < SESSION_REUSE_SECONDS:
+        return cached[1]
+    session = assume_role_session(account.role_arn, account.external_id)
+    _sessions[key] = (time.monotonic(), session)
+    return session
+
+
+def _fail(run: CollectionRun, reason: str) -> None:
+    run.status = Status.FAILED
+    run.finished_at = timezone.now()
+    run.errors = [*run.errors, {"service": "sts", "region": "global", "reason": reason}]
+    run.save(update_fields=["status", "finished_at", "errors"])
+    logger.warning("collection run %s failed: %s", run.pk, reason)
+
+
+def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> None:
+    """Assume the role, learn who we are and which regions, create the units and enqueue them."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().select_related("account").get(pk=run_id)
+        if run.status not in Run.ACTIVE:
+            return
+        if run.status == Status.QUEUED:
+            run.status = Status.RUNNING
+            run.started_at = timezone.now()
+            run.save(update_fields=["status", "started_at"])
+    account = run.account
+    try:
+        session = _session_for(account)
+        run.caller_identity = caller_identity(session)
+        run.regions = regions_to_collect(session, account.regions)
+    except InvalidRoleArn as exc:
+        _fail(run, str(exc))
+        return
+    except (ClientError, BotoCoreError) as exc:
+        _fail(run, error_reason(exc))
+        return
+    units = plan_units(run.regions)
+    with transaction.atomic():
+        CollectionUnit.objects.bulk_create(
+            [CollectionUnit(run=run, service=service, region=region) for service, region in units],
+            ignore_conflicts=True,
+        )
+        run.units_total = len(units)
+        run.save(update_fields=["caller_identity", "regions", "units_total"])
+        pending = list(
+            run.units.filter(status=CollectionUnit.Status.PENDING).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: [enqueue_unit(pk) for pk in pending])
+
+
+def collection_unit_execute(unit_id: int, enqueue_finish: Callable[[int], None]) -> None:
+    """Collect one service in one region and store its results, once."""
+    unit = CollectionUnit.objects.select_related("run__account").get(pk=unit_id)
+    run = unit.run
+    if unit.status != CollectionUnit.Status.PENDING or run.status != Status.RUNNING:
+        return
+    account = run.account
+    try:
+        session = _session_for(account)
+    except (ClientError, BotoCoreError) as exc:
+        results = []
+        session_error = error_reason(exc)
+    else:
+        session_error = ""
+        results = collect_unit(
+            session,
+            unit.service,
+            unit.region,
+            account_id=account.account_id,
+            parameters=check_parameters(),
+            now=timezone.now(),
+        )
+    with transaction.atomic():
+        locked = CollectionUnit.objects.select_for_update().get(pk=unit_id)
+        if locked.status != CollectionUnit.Status.PENDING:
+            return  # a redelivered copy finished first
+        unit_results_store(unit=locked, results=results, session_error=session_error)
+        Run.objects.filter(pk=run.pk).update(units_done=F("units_done") + 1)
+        transaction.on_commit(lambda: _maybe_finish(run.pk, enqueue_finish))
+
+
+def _maybe_finish(run_id: int, enqueue_finish: Callable[[int], None]) -> None:
+    run = Run.objects.only("units_done", "units_total").get(pk=run_id)
+    if run.units_done >= run.units_total:
+        enqueue_finish(run_id)
+
+
+def collection_run_finish(run_id: int, *, reason_incomplete: str = "") -> CollectionRun:
+    """Set the final status from the units; the caller then starts what follows a run."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().select_related("account").get(pk=run_id)
+        if run.status not in Run.ACTIVE:
+            return run
+        units = list(run.units.all())
+        incomplete = [unit for unit in units if unit.status == CollectionUnit.Status.PENDING]
+        if incomplete and not reason_incomplete:
+            return run  # not everything is in yet
+        errors = [
+            {"service": unit.service, "region": unit.region, "reason": unit.error}
+            for unit in units
+            if unit.status == CollectionUnit.Status.ERROR
+        ] + [
+            {"service": unit.service, "region": unit.region, "reason": reason_incomplete}
+            for unit in incomplete
+        ]
+        if reason_incomplete and not units:
+            errors.append({"service": "-", "region": "-", "reason": reason_incomplete})
+        run.errors = [*run.errors, *errors]
+        stored_anything = any(unit.result_count for unit in units)
+        if not errors:
+            run.status = Status.SUCCEEDED
+        elif stored_anything:
+            run.status = Status.PARTIAL
+        else:
+            run.status = Status.FAILED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at", "errors"])
+    return run
+
+
+def collection_run_reap(*, older_than: dt.timedelta) -> list[int]:
+    """End runs whose workers vanished: they become ``partial`` (or ``failed``), never complete."""
+    cutoff = timezone.now() - older_than
+    stale = Run.objects.filter(status__in=Run.ACTIVE, created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )
+    reaped = []
+    for run_id in stale:
+        run = collection_run_finish(
+            run_id, reason_incomplete=f"Not completed within {older_than}: worker lost or stuck."
+        )
+        if run.status not in Run.ACTIVE:
+            reaped.append(run_id)
+    return reaped

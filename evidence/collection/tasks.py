@@ -1,0 +1,99 @@
+"""Celery tasks of collection: thin wrappers that pass ids to services; retries live here.
+
+What follows a finished run (the posture rollup, and later notifications) is not imported here:
+``settings.GRC_RUN_FINISHED_TASKS`` names those tasks and the wiring layer lists them, so this
+app never imports an app above it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import current_app, shared_task
+from django.conf import settings
+from django.db import OperationalError, transaction
+
+from evidence.collection.models import AwsAccount, CollectionRun
+from evidence.collection.selectors.runs import collection_runs_unstarted
+from evidence.collection.services.retention import evidence_retention_apply
+from evidence.collection.services.runs import (
+    CollectionNotStarted,
+    collection_run_execute,
+    collection_run_finish,
+    collection_run_reap,
+    collection_run_start,
+    collection_unit_execute,
+)
+from evidence.collection.services.workers import worker_heartbeat_record
+
+logger = logging.getLogger(__name__)
+RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
+# A queued run no worker took within this long is sent again (its first message was lost).
+UNSTARTED_RESEND_AFTER = dt.timedelta(minutes=5)
+
+
+def collection_run_enqueue(run_id: int) -> None:
+    """Send the run's task once the transaction that wrote the run commits."""
+    transaction.on_commit(lambda: collection_run_task.delay(run_id))
+
+
+def run_finished_hooks_send(run_id: int) -> None:
+    """Start every task configured to follow a finished run (e.g. the posture rollup)."""
+    for name in settings.GRC_RUN_FINISHED_TASKS:
+        current_app.tasks[name].delay(run_id)
+
+
+@shared_task(bind=True)
+def worker_heartbeat_task(self) -> str:
+    return str(worker_heartbeat_record(hostname=self.request.hostname or "unknown").seen_at)
+
+
+@shared_task(**RETRY)
+def collection_run_task(run_id: int) -> None:
+    collection_run_execute(run_id, enqueue_unit=collection_unit_task.delay)
+
+
+@shared_task(**RETRY)
+def collection_unit_task(unit_id: int) -> None:
+    collection_unit_execute(unit_id, enqueue_finish=collection_run_finish_task.delay)
+
+
+@shared_task(**RETRY)
+def collection_run_finish_task(run_id: int) -> str:
+    run = collection_run_finish(run_id)
+    if run.status in CollectionRun.FINISHED_WITH_RESULTS:
+        run_finished_hooks_send(run.pk)
+    return run.status
+
+
+@shared_task
+def collection_scheduled_task(account_pk: int) -> int | None:
+    account = AwsAccount.objects.filter(pk=account_pk).first()
+    if account is None:
+        return None
+    try:
+        run = collection_run_start(account=account, trigger=CollectionRun.Trigger.SCHEDULE)
+    except CollectionNotStarted as exc:
+        logger.info("skipping scheduled collection: %s", exc)
+        return None
+    collection_run_enqueue(run.pk)
+    return run.pk
+
+
+@shared_task
+def collection_run_reap_task() -> list[int]:
+    """End runs whose worker vanished and send again queued runs no worker ever took."""
+    for run_id in collection_runs_unstarted(older_than=UNSTARTED_RESEND_AFTER):
+        collection_run_task.delay(run_id)
+    reaped = collection_run_reap(older_than=dt.timedelta(seconds=settings.GRC_RUN_STALE_SECONDS))
+    for run in CollectionRun.objects.filter(
+        pk__in=reaped, status__in=CollectionRun.FINISHED_WITH_RESULTS
+    ):
+        run_finished_hooks_send(run.pk)
+    return reaped
+
+
+@shared_task
+def evidence_retention_task() -> dict[str, int]:
+    return evidence_retention_apply()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from evidence.collection.views import accounts, documents
+
+urlpatterns = [
+    path("accounts/", accounts.account_index, name="account-list"),
+    path("accounts/new/", accounts.account_register, name="account-register"),
+    path("accounts/<str:account_id>/", accounts.account_detail, name="account-detail"),
+    path("accounts/<str:account_id>/runs/", accounts.account_runs_partial, name="account-runs"),
+    path("accounts/<str:account_id>/collect/", accounts.account_collect, name="account-collect"),
+    path("accounts/<str:account_id>/schedule/", accounts.account_schedule, name="account-schedule"),
+    path("evidence/<str:sha256>/", documents.evidence_detail, name="evidence-detail"),
+]

@@ -1,0 +1,3 @@
+from evidence.packets.models.packets import EvidencePacket
+
+__all__ = ["EvidencePacket"]

@@ -1,0 +1,185 @@
+"""Request a packet (validate, choose samples, enqueue after commit) and build it (in a task)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import random
+import secrets
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from evidence.collection.models import AwsAccount
+from evidence.collection.services.runs import product_version
+from evidence.packets.models import EvidencePacket
+from evidence.packets.selectors import packets as selectors
+from evidence.packets.services import signing
+from evidence.packets.services.builder import PacketScope, packet_zip_write
+from grc.catalog.models import Framework
+
+logger = logging.getLogger(__name__)
+PACKETS_DIR = "packets"
+MAX_SAMPLE_DATES = 366
+Status = EvidencePacket.Status
+
+
+def _sample_dates(
+    *,
+    period_start: dt.date,
+    period_end: dt.date,
+    sample_dates: Sequence[dt.date] | None,
+    sample_count: int | None,
+    seed: str | None,
+) -> tuple[list[dt.date], str]:
+    """The auditor's dates, or ``sample_count`` days drawn with a recorded seed, or the last day."""
+    period_days = (period_end - period_start).days + 1
+    if sample_dates:
+        outside = sorted(day for day in sample_dates if not period_start <= day <= period_end)
+        if outside:
+            raise ValidationError(
+                {"sample_dates": f"Outside the period: {', '.join(map(str, outside))}."}
+            )
+        if len(set(sample_dates)) > MAX_SAMPLE_DATES:
+            raise ValidationError({"sample_dates": f"At most {MAX_SAMPLE_DATES} sample dates."})
+        return sorted(set(sample_dates)), ""
+    if sample_count:
+        if not 0 < sample_count <= min(period_days, MAX_SAMPLE_DATES):
+            raise ValidationError(
+                {"sample_count": f"Between 1 and {min(period_days, MAX_SAMPLE_DATES)}."}
+            )
+        seed = seed or secrets.token_hex(8)
+        offsets = random.Random(seed).sample(range(period_days), sample_count)  # noqa: S311
+        return sorted(period_start + dt.timedelta(days=offset) for offset in offsets), seed
+    return [period_end], ""
+
+
+def packet_request(
+    *,
+    framework: Framework,
+    period_start: dt.date,
+    period_end: dt.date,
+    accounts: Sequence[AwsAccount],
+    requested_by: AbstractBaseUser | None,
+    sample_dates: Sequence[dt.date] | None = None,
+    sample_count: int | None = None,
+    seed: str | None = None,
+) -> EvidencePacket:
+    """Record a packet request and enqueue its build once the row is committed.
+
+    Samples: the given dates; else ``sample_count`` dates drawn with ``random.Random(seed)``
+    (a fresh seed when none is given, recorded on the packet so the draw can be repeated); else
+    the last day of the period.
+    """
+    if period_start > period_end:
+        raise ValidationError({"period_end": "The period must end on or after its start."})
+    if not accounts:
+        raise ValidationError({"accounts": "Choose at least one account."})
+    if seed and len(seed) > 64:
+        raise ValidationError({"seed": "At most 64 characters."})
+    dates, used_seed = _sample_dates(
+        period_start=period_start,
+        period_end=period_end,
+        sample_dates=sample_dates,
+        sample_count=sample_count,
+        seed=seed,
+    )
+    with transaction.atomic():
+        packet = EvidencePacket.objects.create(
+            framework=framework,
+            period_start=period_start,
+            period_end=period_end,
+            sample_dates=[day.isoformat() for day in dates],
+            sample_seed=used_seed,
+            requested_by=requested_by,
+        )
+        packet.accounts.set(accounts)
+    return packet
+
+
+def _progress(packet_id: int):
+    def update(fraction: float, message: str) -> None:
+        EvidencePacket.objects.filter(pk=packet_id).update(
+            progress=round(fraction, 3), progress_message=message[:200]
+        )
+
+    return update
+
+
+def _claim(packet_id: int) -> EvidencePacket | None:
+    """Mark the packet building; None when it is already finished (never rebuilt in place)."""
+    with transaction.atomic():
+        packet = EvidencePacket.objects.select_for_update().get(pk=packet_id)
+        if packet.status in (Status.READY, Status.FAILED):
+            return None
+        packet.status = Status.BUILDING
+        packet.progress = 0.0
+        packet.progress_message = "starting"
+        packet.save(update_fields=["status", "progress", "progress_message"])
+    return packet
+
+
+def _sha256_of(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _fail(packet_id: int, reason: str) -> None:
+    EvidencePacket.objects.filter(pk=packet_id).update(
+        status=Status.FAILED, error=reason[:4000], finished_at=timezone.now()
+    )
+
+
+def packet_build(packet_id: int) -> EvidencePacket:
+    """Build, sign and store the packet's ZIP under MEDIA_ROOT/packets/, once."""
+    packet = _claim(packet_id)
+    if packet is None:
+        return EvidencePacket.objects.get(pk=packet_id)
+    folder = Path(settings.MEDIA_ROOT) / PACKETS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".building-{packet_id}-{uuid.uuid4().hex}.zip"
+    try:
+        key = signing.signing_key()  # before any work: no key, no packet
+        scope = PacketScope(
+            packet=packet,
+            accounts=list(packet.accounts.order_by("account_id")),
+            sample_dates=[dt.date.fromisoformat(day) for day in packet.sample_dates],
+            generated_at=timezone.now(),
+            catalog_version=selectors.catalog_version(),
+            product_version=product_version(),
+        )
+        packet_zip_write(scope, partial, key=key, progress=_progress(packet_id))
+        sha256 = _sha256_of(partial)
+        name = f"packet-{packet_id}-{scope.packet.period_start}-{sha256[:12]}.zip"
+        final = folder / name
+        os.replace(partial, final)
+        final.chmod(0o444)
+    except Exception as exc:
+        partial.unlink(missing_ok=True)
+        logger.exception("evidence packet %s failed", packet_id)
+        _fail(packet_id, f"{type(exc).__name__}: {exc}")
+        raise
+    stored = EvidencePacket.objects.filter(pk=packet_id, status=Status.BUILDING).update(
+        status=Status.READY,
+        file=f"{PACKETS_DIR}/{name}",
+        sha256=sha256,
+        size=final.stat().st_size,
+        progress=1.0,
+        progress_message="ready",
+        finished_at=timezone.now(),
+    )
+    packet = EvidencePacket.objects.get(pk=packet_id)
+    if not stored and packet.file.name != f"{PACKETS_DIR}/{name}":
+        final.unlink(missing_ok=True)  # a duplicate delivery finished first: its file stands
+    return packet

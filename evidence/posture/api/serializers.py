@@ -1,0 +1,59 @@
+"""Posture API shapes: status changes and a control's daily status history."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from evidence.posture.models import ControlStatus, ControlStatusEvent
+from grc.access.api.fields import ACCOUNT_ID_PATTERN, account_field
+
+
+class ControlStatusEventSerializer(serializers.ModelSerializer):
+    account = account_field(read_only=True)
+    control = serializers.SlugRelatedField(
+        slug_field="ref", read_only=True, help_text="Control ref."
+    )
+
+    class Meta:
+        model = ControlStatusEvent
+        fields = ["id", "account", "control", "previous_status", "status", "occurred_at", "run"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "id": {"help_text": "Event id."},
+            "previous_status": {"help_text": "Status before; empty for a first status."},
+            "status": {"help_text": "Status after the change."},
+            "occurred_at": {"help_text": "When the run that found the change finished."},
+            "run": {"help_text": "Id of that run, if still kept."},
+        }
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    account = serializers.RegexField(
+        f"^{ACCOUNT_ID_PATTERN}$",
+        required=False,
+        help_text="Only this account (12-digit id); default: every account.",
+    )
+    days = serializers.IntegerField(
+        min_value=1, max_value=730, default=90, help_text="Days back from today (1 to 730)."
+    )
+
+
+class DayStatusSerializer(serializers.Serializer):
+    day = serializers.DateField(help_text="The day.")
+    status = serializers.ChoiceField(
+        choices=[("", "No collection"), *ControlStatus.choices],
+        help_text="pass, fail, partial, not_evidenced; empty when nothing was collected that day.",
+    )
+
+
+class AccountHistorySerializer(serializers.Serializer):
+    account = serializers.CharField(help_text="12-digit AWS account id.")
+    name = serializers.CharField(help_text="Account name.")
+    days = DayStatusSerializer(many=True, help_text="One entry per day, oldest first.")
+
+
+class ControlHistorySerializer(serializers.Serializer):
+    control = serializers.CharField(help_text="Control ref.")
+    since = serializers.DateField(help_text="First day of the series.")
+    until = serializers.DateField(help_text="Last day of the series (today).")
+    accounts = AccountHistorySerializer(many=True, help_text="A series per account.")

@@ -1,0 +1,78 @@
+"""Posture API: control status changes and a control's daily status history."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from evidence.collection.models import AwsAccount
+from evidence.posture.api import serializers as s
+from evidence.posture.api.filters import ControlStatusEventFilter
+from evidence.posture.models import ControlStatusEvent
+from evidence.posture.selectors.history import control_status_history
+from grc.access.api.pagination import StatusEventCursorPagination
+from grc.catalog.api.serializers import CONTROL_REF_PATTERN
+from grc.catalog.models import Control
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List control status changes (newest first)", tags=["status"]),
+    retrieve=extend_schema(summary="Get a control status change", tags=["status"]),
+)
+class ControlStatusEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """A control's status changed in an account (e.g. pass -> fail). Cursor-paginated."""
+
+    queryset = ControlStatusEvent.objects.select_related("account", "control")
+    serializer_class = s.ControlStatusEventSerializer
+    filterset_class = ControlStatusEventFilter
+    pagination_class = StatusEventCursorPagination
+    lookup_value_regex = r"[0-9]{1,18}"
+
+
+class ControlHistoryView(generics.GenericAPIView):
+    """A control's daily status per account, read from the daily rollup."""
+
+    queryset = Control.objects.all()
+    serializer_class = s.ControlHistorySerializer
+    lookup_field = "ref"
+    filter_backends: list = []
+    pagination_class = None
+
+    @extend_schema(
+        summary="A control's daily status per account",
+        tags=["status"],
+        parameters=[
+            s.HistoryQuerySerializer,
+            OpenApiParameter(
+                "ref",
+                str,
+                OpenApiParameter.PATH,
+                description="Control ref.",
+                pattern=CONTROL_REF_PATTERN,
+            ),
+        ],
+    )
+    def get(self, request: Request, ref: str) -> Response:
+        query = s.HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        control = self.get_object()
+        accounts = AwsAccount.objects.order_by("name", "account_id")
+        if "account" in query.validated_data:
+            accounts = accounts.filter(account_id=query.validated_data["account"])
+        names = {account.pk: account for account in accounts}
+        series = control_status_history(
+            control_id=control.pk, account_ids=list(names), days=query.validated_data["days"]
+        )
+        days = next(iter(series.values()), [])
+        body = {
+            "control": control.ref,
+            "since": days[0].day if days else None,
+            "until": days[-1].day if days else None,
+            "accounts": [
+                {"account": names[pk].account_id, "name": names[pk].name, "days": entries}
+                for pk, entries in series.items()
+            ],
+        }
+        return Response(s.ControlHistorySerializer(body).data)

@@ -1,0 +1,78 @@
+"""The posture pages' filter bar, bound to the query string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from collectors.registry import load_checks
+from evidence.collection.models import AwsAccount
+from evidence.posture.models import ControlStatus
+from evidence.posture.selectors.filters import (
+    DEFAULT_TREND_DAYS,
+    TREND_RANGES,
+    DashboardFilters,
+    framework_control_ids,
+)
+from grc.catalog.models import Framework, Responsibility
+
+
+def _blank(label: str, choices) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+class DashboardFilterForm(forms.Form):
+    """The filter bar. Read from the query string so every view is a shareable link."""
+
+    account = forms.MultipleChoiceField(
+        required=False, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    framework = forms.ChoiceField(required=False)
+    responsibility = forms.ChoiceField(
+        required=False,
+        choices=_blank(
+            "Any responsibility", [(value, value.title()) for value in Responsibility.values]
+        ),
+    )
+    status = forms.ChoiceField(required=False, choices=_blank("Any status", ControlStatus.choices))
+    service = forms.ChoiceField(required=False)
+    days = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=DEFAULT_TREND_DAYS,
+        choices=[(str(days), f"{days} days") for days in TREND_RANGES],
+    )
+
+    def __init__(self, data, *, accounts: list[AwsAccount], frameworks: list[Framework]):
+        super().__init__(data)
+        self.accounts = accounts
+        self.fields["account"].choices = [
+            (account.account_id, f"{account.name} ({account.account_id})") for account in accounts
+        ]
+        self.fields["framework"].choices = _blank(
+            "Any framework", [(framework.slug, str(framework)) for framework in frameworks]
+        )
+        services = sorted({spec.service for spec in load_checks().values()})
+        self.fields["service"].choices = _blank("Any service", [(name, name) for name in services])
+
+    def filters(self) -> DashboardFilters:
+        """The chosen filters; invalid values are dropped rather than failing the page."""
+        self.is_valid()
+        data: dict[str, Any] = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        chosen_ids = set(data.get("account") or ())
+        chosen = tuple(a for a in self.accounts if a.account_id in chosen_ids)
+        in_scope = chosen or tuple(a for a in self.accounts if a.enabled)
+        framework = data.get("framework") or ""
+        return DashboardFilters(
+            accounts=in_scope,
+            accounts_chosen=chosen,
+            framework=framework,
+            responsibility=data.get("responsibility") or "",
+            status=data.get("status") or "",
+            service=data.get("service") or "",
+            days=data.get("days") or DEFAULT_TREND_DAYS,
+            framework_controls=framework_control_ids(framework) if framework else None,
+        )

@@ -1,0 +1,193 @@
+"""The overview page: readiness per framework, posture trend, responsibility split, changes.
+
+Everything here reads the rollup tables (ControlStatusDaily, PostureDaily, ControlStatusEvent)
+that a run writes when it finishes; the query count does not grow with history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from evidence.posture.models import ControlStatus, ControlStatusEvent, PostureDaily
+from evidence.posture.selectors.filters import DashboardFilters
+from evidence.posture.selectors.status import (
+    RESPONSIBILITY_LABELS,
+    control_rows,
+    control_statuses_current,
+    criterion_status,
+    statuses_combined,
+)
+from grc.catalog.models import ControlMapping, Criterion, Framework
+
+STATUS_KEYS = (
+    ControlStatus.PASS,
+    ControlStatus.PARTIAL,
+    ControlStatus.FAIL,
+    ControlStatus.NOT_EVIDENCED,
+)
+
+
+@dataclass(frozen=True)
+class FrameworkReadiness:
+    """How ready one framework is in the selected accounts today.
+
+    ``covered``: criteria with at least one mapped control that has any evidence source
+    (collector checks, evidence requests or a provider attestation). ``passing`` /
+    ``failing`` / ``not_evidenced`` split all criteria by ``criterion_status``: passing when
+    every mapped control with automated evidence passes in every selected account today.
+    """
+
+    framework: Framework
+    total: int
+    covered: int
+    passing: int
+    failing: int
+    not_evidenced: int
+
+    def percent(self, count: int) -> int:
+        return round(100 * count / self.total) if self.total else 0
+
+    @property
+    def passing_percent(self) -> int:
+        return self.percent(self.passing)
+
+    @property
+    def failing_percent(self) -> int:
+        return self.percent(self.failing)
+
+    @property
+    def covered_percent(self) -> int:
+        return self.percent(self.covered)
+
+
+@dataclass(frozen=True)
+class Overview:
+    readiness: list[FrameworkReadiness]
+    split: list[ResponsibilitySplit]
+    controls_total: int
+
+
+@dataclass(frozen=True)
+class ResponsibilitySplit:
+    responsibility: str
+    label: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def overview_read(filters: DashboardFilters) -> Overview:
+    """Readiness per framework and the responsibility split. Six queries."""
+    controls = control_rows()
+    current = statuses_combined(control_statuses_current(filters.account_ids))
+    frameworks = list(Framework.objects.all())
+    if filters.framework:
+        frameworks = [f for f in frameworks if f.slug == filters.framework]
+    criteria_by_framework: dict[int, list[int]] = defaultdict(list)
+    for framework_id, criterion_id in Criterion.objects.values_list("framework_id", "pk"):
+        criteria_by_framework[framework_id].append(criterion_id)
+    mapped: dict[int, list[int]] = defaultdict(list)
+    for criterion_id, control_id in ControlMapping.objects.values_list(
+        "criterion_id", "control_id"
+    ):
+        mapped[criterion_id].append(control_id)
+
+    readiness = []
+    for framework in frameworks:
+        tally: Counter[str] = Counter()
+        covered = 0
+        for criterion_id in criteria_by_framework[framework.pk]:
+            control_ids = mapped.get(criterion_id, [])
+            covered += any(controls[pk].covered for pk in control_ids if pk in controls)
+            tally[criterion_status(control_ids, controls, current)] += 1
+        readiness.append(
+            FrameworkReadiness(
+                framework=framework,
+                total=len(criteria_by_framework[framework.pk]),
+                covered=covered,
+                passing=tally[ControlStatus.PASS],
+                failing=tally[ControlStatus.FAIL],
+                not_evidenced=tally[ControlStatus.NOT_EVIDENCED],
+            )
+        )
+
+    split_counts: dict[str, Counter[str]] = {key: Counter() for key in RESPONSIBILITY_LABELS}
+    for control in controls.values():
+        status = current.get(control.pk, ControlStatus.NOT_EVIDENCED)
+        if filters.control_matches(control, status):
+            split_counts.setdefault(control.responsibility, Counter())[status] += 1
+    split = [
+        ResponsibilitySplit(
+            responsibility=key,
+            label=RESPONSIBILITY_LABELS.get(key, key),
+            counts={status: counts[status] for status in STATUS_KEYS},
+        )
+        for key, counts in split_counts.items()
+    ]
+    return Overview(readiness=readiness, split=split, controls_total=len(controls))
+
+
+def posture_trend(
+    account_ids: list[int], days: int, until: dt.date | None = None
+) -> dict[str, Any]:
+    """Chart series: controls passing/partial/failing per day, summed over accounts. One query.
+
+    Days without a rollup are ``None`` so the chart shows a gap instead of a false drop to 0.
+    """
+    until = until or timezone.localdate()
+    since = until - dt.timedelta(days=days - 1)
+    rows = (
+        PostureDaily.objects.filter(account_id__in=account_ids, day__range=(since, until))
+        .values("day")
+        .annotate(
+            passing_sum=Sum("passing"),
+            partial_sum=Sum("partial"),
+            failing_sum=Sum("failing"),
+            not_evidenced_sum=Sum("not_evidenced"),
+        )
+        .order_by("day")
+    )
+    by_day = {row["day"]: row for row in rows}
+    labels = [since + dt.timedelta(days=offset) for offset in range(days)]
+
+    def series(key: str) -> list[int | None]:
+        return [by_day[day][key] if day in by_day else None for day in labels]
+
+    return {
+        "labels": [day.isoformat() for day in labels],
+        "passing": series("passing_sum"),
+        "partial": series("partial_sum"),
+        "failing": series("failing_sum"),
+        "not_evidenced": series("not_evidenced_sum"),
+        "has_data": bool(by_day),
+    }
+
+
+def status_changes_recent(filters: DashboardFilters, limit: int = 15) -> list[ControlStatusEvent]:
+    """The latest control status changes (pass -> fail, ...) in the selected accounts."""
+    events = ControlStatusEvent.objects.filter(account_id__in=filters.account_ids)
+    if filters.responsibility:
+        events = events.filter(control__responsibility=filters.responsibility)
+    if filters.status:
+        events = events.filter(status=filters.status)
+    if filters.framework_controls is not None:
+        events = events.filter(control_id__in=list(filters.framework_controls))
+    return list(
+        events.select_related("control", "account").only(
+            "previous_status",
+            "status",
+            "occurred_at",
+            "control__ref",
+            "control__name",
+            "account__name",
+            "account__account_id",
+        )[:limit]
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from evidence.posture.views import controls, frameworks, overview
+
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("collections/", overview.collections_partial, name="collections-partial"),
+    path("frameworks/<str:slug>/", frameworks.framework_detail, name="framework-detail"),
+    path("controls/", controls.control_index, name="control-list"),
+    path("controls/<str:ref>/", controls.control_detail, name="control-detail"),
+    path(
+        "controls/<str:ref>/parameters/<str:name>/",
+        controls.control_parameter_update,
+        name="control-parameter-update",
+    ),
+]

@@ -1,1 +1,0 @@
-"""Reads from the evidence store and catalog, shaped for services, views and the API."""

@@ -1,1 +1,0 @@
-"""Writes to the evidence store. Views and tasks call these; the logic lives here."""

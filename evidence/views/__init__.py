@@ -1,1 +1,0 @@
-"""Server-rendered pages. Thin: they call selectors and services."""

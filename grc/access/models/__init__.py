@@ -1,0 +1,3 @@
+from grc.access.models.apikeys import ApiKey
+
+__all__ = ["ApiKey"]
