@@ -181,7 +181,7 @@ def _read(
 
 
 class BucketReader:
-    """Reads one bucket's configuration in at most five calls (see the module docstring)."""
+    """Reads one bucket's configuration: five calls, more only where a verdict needs them."""
 
     def __init__(self, clients: RegionalClients, home: str, account: dict[str, Any] | None):
         self.clients, self.home, self.account = clients, home, account
@@ -235,8 +235,8 @@ class BucketReader:
         open_statements = [s for s in statements(_policy_json(policy)) if _open_to_anyone(s)]
         if not open_statements:
             return Skipped("not read: no policy statement allows any principal")
-        if any(not statement.get("Condition") for statement in open_statements):
-            # An unconditional allow to anyone is public by itself; AWS's opinion adds nothing.
+        if any(_plainly_public(statement) for statement in open_statements):
+            # An unconditional allow to "*" is public by itself; AWS's opinion adds nothing.
             return Skipped("not read: a statement allows any principal without a condition")
         level = self._in_force(block, "RestrictPublicBuckets")
         if level:
@@ -249,6 +249,12 @@ def _policy_json(body: Mapping[str, Any]) -> dict[str, Any] | None:
         return json.loads(body["Policy"]) if body.get("Policy") else None
     except ValueError:
         return None
+
+
+def _plainly_public(statement: Mapping[str, Any]) -> bool:
+    """Public on its face: "*" (or NotPrincipal) with no condition, as s3_access judges it."""
+    anyone = "NotPrincipal" in statement or everyone(statement.get("Principal"))
+    return anyone and not statement.get("Condition")
 
 
 def _open_to_anyone(statement: Mapping[str, Any]) -> bool:

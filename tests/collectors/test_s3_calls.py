@@ -151,3 +151,26 @@ def test_bucket_listing_follows_a_truncated_page() -> None:
         listed = paginate(client, "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000})
         stubber.assert_no_pending_responses()
     assert [bucket["Name"] for bucket in listed] == ["first", "second"]
+
+
+def test_wildcard_account_principal_asks_aws(
+    collect: Any, aws_session: boto3.Session, s3: Any
+) -> None:
+    """A principal such as arn:aws:iam::*:root is not "*" to our reading, so AWS's own verdict
+    (GetBucketPolicyStatus) is read rather than skipped."""
+    s3.create_bucket(Bucket="any-account-bucket")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::*:root"},
+                "Action": "s3:GetObject",
+                "Resource": f"{arn('any-account-bucket')}/*",
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket="any-account-bucket", Policy=json.dumps(policy))
+    calls = calls_per_bucket(aws_session)
+    collect("s3", "global")
+    assert "GetBucketPolicyStatus" in calls["any-account-bucket"]
