@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/", include("grc.api_urls")),
     path("packets/", include("evidence.packets.urls")),
     path("", include("evidence.collection.urls")),
+    path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),
 ]

@@ -20,6 +20,7 @@ LAYERS = [
     "grc.access",
     "grc.catalog",
     "evidence.collection",
+    "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
     "evidence.collection",
+    "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
 ]
@@ -241,6 +242,8 @@ SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).
 GRC_RUN_FINISHED_TASKS = ["evidence.posture.tasks.control_status_rollup_task"]
+# The longest an accepted risk may last before it must be reviewed again.
+GRC_EXCEPTION_MAX_DAYS = env.int("GRC_EXCEPTION_MAX_DAYS", default=365)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).

@@ -243,7 +243,7 @@ def _control_context(
         "attestation": attestation,
         "attestation_covers_period": covers,
         "timelines": timelines,
-        "pdf_exceptions": report.PDF_EXCEPTIONS_PER_ACCOUNT,
+        "pdf_deviations": report.PDF_DEVIATIONS_PER_ACCOUNT,
     }
 
 

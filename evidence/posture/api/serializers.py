@@ -42,7 +42,10 @@ class DayStatusSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="The day.")
     status = serializers.ChoiceField(
         choices=[("", "No collection"), *ControlStatus.choices],
-        help_text="pass, fail, partial, not_evidenced; empty when nothing was collected that day.",
+        help_text=(
+            "pass, fail, excepted, incomplete, evidence_overdue, evidence_expired, "
+            "not_evidenced; empty when nothing was collected that day."
+        ),
     )
 
 
