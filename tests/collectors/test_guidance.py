@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shlex
 from functools import cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import botocore.session
 import pytest
 from botocore import xform_name
-from botocore.model import ServiceModel
+from botocore.model import ServiceModel, Shape
 
 import collectors.guidance
 from collectors.aws.cloudwatch_patterns import CANONICAL_PATTERNS, canonical_pattern
@@ -82,23 +83,65 @@ def test_cli_names_a_botocore_service_and_operation(check_id: str) -> None:
     assert argv[2] in commands, f"{check_id}: aws {argv[1]} has no command {argv[2]!r}"
 
 
+def _options(argv: list[str]) -> list[tuple[str, list[str]]]:
+    """The command's options after ``aws <service> <command>``, each with its values."""
+    options: list[tuple[str, list[str]]] = []
+    for arg in argv[3:]:
+        if arg.startswith("--"):
+            options.append((arg[2:], []))
+        else:
+            assert options, f"value {arg!r} before any option"
+            options[-1][1].append(arg)
+    return options
+
+
+def _placeholder(value: str) -> bool:
+    return value.startswith("<") and value.endswith(">")
+
+
+def _check_value(where: str, shape: Shape, values: list[str]) -> None:
+    if shape.type_name == "boolean":
+        assert values == [], f"{where} is a flag and takes no value"
+        return
+    assert values, f"{where} needs a value"
+    if shape.type_name != "list":
+        assert len(values) == 1, f"{where} takes one value, got {values}"
+    for value in values:
+        if shape.type_name in ("structure", "list", "map") and value[:1] in "{[":
+            json.loads(value)  # JSON, not shorthand: it must parse
+        if _placeholder(value):
+            continue
+        scalar = shape.member if shape.type_name == "list" else shape
+        if scalar.type_name == "string" and scalar.enum:
+            assert value in scalar.enum, f"{where}: {value!r} is not one of {scalar.enum}"
+        if scalar.type_name in ("integer", "long"):
+            int(value)
+
+
 @pytest.mark.parametrize("check_id", CHECK_IDS)
-def test_cli_options_exist_and_required_ones_are_given(check_id: str) -> None:
+def test_cli_options_exist_and_take_valid_values(check_id: str) -> None:
     argv = _argv(check_id)
     model = _service_model(argv[1])
     commands = {xform_name(name, "-"): name for name in model.operation_names}
     shape = model.operation_model(commands[argv[2]]).input_shape
     members = {xform_name(name, "-"): name for name in (shape.members if shape else {})}
-    given = {arg[2:] for arg in argv[3:] if arg.startswith("--")}
     custom = CLI_CUSTOM_OPTIONS.get((argv[1], argv[2]), set())
-    for option in given - GLOBAL_OPTIONS - custom:
-        # A boolean parameter also has a --no- form (e.g. --no-publicly-accessible).
-        assert option in members or option.removeprefix("no-") in members, (
-            f"{check_id}: aws {argv[1]} {argv[2]} has no option --{option}"
-        )
+    given = set()
+    for option, values in _options(argv):
+        where = f"{check_id}: aws {argv[1]} {argv[2]} --{option}"
+        if option in GLOBAL_OPTIONS | custom:
+            assert len(values) == 1, f"{where} takes one value"
+            continue
+        name = option
+        if name not in members and name.startswith("no-"):
+            # A boolean parameter also has a --no- form (e.g. --no-publicly-accessible).
+            name = name.removeprefix("no-")
+            assert shape.members[members[name]].type_name == "boolean", f"{where}: not a flag"
+        assert name in members, f"{where}: no such option"
+        _check_value(where, shape.members[members[name]], values)
+        given.add(name)
     required = {xform_name(name, "-") for name in (shape.required_members if shape else [])}
-    missing = {r for r in required if r not in given and f"no-{r}" not in given}
-    assert missing == set(), f"{check_id}: required options missing: {sorted(missing)}"
+    assert required - given == set(), f"{check_id}: required options missing"
 
 
 @pytest.mark.parametrize("check_id", [c for c in CHECK_IDS if c.startswith("cloudwatch_alarm_")])
