@@ -139,7 +139,8 @@ GUIDANCE: dict[str, Guidance] = {
         ),
         console=(
             "AWS Config > Rules > <rule> > Resources in scope: fix each non-compliant resource "
-            "as the annotation says, or Actions > Manage remediation to attach an SSM action."
+            "as the annotation says, or Actions > Manage remediation to attach an SSM action; "
+            "exempt a resource only through the rule's scope, with a recorded reason."
         ),
         cli=(
             "aws configservice start-remediation-execution --config-rule-name <rule-name> "

@@ -26,8 +26,9 @@ GUIDANCE: dict[str, Guidance] = {
             "readable to anyone who obtains the underlying storage or a shared snapshot."
         ),
         console=(
-            "RDS cannot encrypt in place: Snapshots > take a snapshot > Actions > Copy snapshot "
-            "with encryption on > Restore snapshot to a new instance, then switch clients over."
+            "RDS cannot encrypt in place: Databases > <instance> > Actions > Take snapshot; "
+            "Snapshots > <snapshot> > Actions > Copy snapshot with encryption on > Restore "
+            "snapshot to a new instance, then switch clients over."
         ),
         cli=(
             "aws rds copy-db-snapshot --source-db-snapshot-identifier <snapshot-id> "

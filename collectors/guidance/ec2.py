@@ -54,7 +54,8 @@ GUIDANCE: dict[str, Guidance] = {
         ),
         console=(
             "EC2 > Snapshots > <snapshot> > Actions > Copy snapshot > tick Encrypt this snapshot, "
-            "choose the KMS key > Copy; delete the original once the copy completes."
+            "choose the KMS key > Copy; delete the original once the copy completes, and turn on "
+            "EBS encryption by default so new snapshots start out encrypted."
         ),
         cli=(
             "aws ec2 copy-snapshot --source-region <region> --source-snapshot-id <snapshot-id> "
