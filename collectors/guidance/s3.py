@@ -44,10 +44,14 @@ GUIDANCE: dict[str, Guidance] = {
         ),
         console=(
             'S3 > Buckets > <bucket> > Permissions: remove Principal "*" statements from the '
-            "bucket policy and Everyone / Authenticated users grants from the ACL, then turn on "
-            "Block public access. Record an exception if the bucket must stay public."
+            "bucket policy and Everyone / Authenticated users grants from the ACL, and turn on "
+            "Block public access, which neutralises both. If it must stay public (a website), "
+            "serve it through CloudFront or record an exception."
         ),
-        cli="aws s3api put-bucket-acl --bucket <bucket-name> --acl private",
+        cli=(
+            "aws s3api put-public-access-block --bucket <bucket-name> "
+            f"--public-access-block-configuration {BLOCK_ALL}"
+        ),
     ),
     "s3_bucket_tls_only": Guidance(
         rationale=(
