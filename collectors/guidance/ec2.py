@@ -190,12 +190,14 @@ GUIDANCE: dict[str, Guidance] = {
             "backstop if a security group is opened by mistake."
         ),
         console=(
-            "VPC > Network ACLs > <acl> > Inbound rules > Edit: remove or change to Deny the "
-            "rules admitting 0.0.0.0/0 or ::/0 to 22/3389 > Save changes."
+            "VPC > Network ACLs > <acl> > Inbound rules > Edit: add Deny rules for TCP 22 and "
+            "3389 from 0.0.0.0/0 and ::/0 numbered below the allow rule (or narrow the allow "
+            "rule's source) > Save changes."
         ),
         cli=(
-            "aws ec2 delete-network-acl-entry --network-acl-id <network-acl-id> "
-            "--rule-number <rule-number> --no-egress"
+            "aws ec2 create-network-acl-entry --network-acl-id <network-acl-id> --no-egress "
+            "--rule-number <number-below-the-allow-rule> --protocol 6 --port-range From=22,To=22 "
+            "--cidr-block 0.0.0.0/0 --rule-action deny"
         ),
     ),
     "ec2_sg_no_public_ingress": Guidance(
