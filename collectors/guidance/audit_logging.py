@@ -27,7 +27,8 @@ GUIDANCE: dict[str, Guidance] = {
         ),
         console=(
             "CloudTrail > Trails > Create trail (or edit the existing one): enable for all "
-            "regions, Management events Read and Write, then make sure Logging is on."
+            "regions, Management events Read and Write; a new trail must then be started "
+            "(Start logging, or aws cloudtrail start-logging --name <trail-name>)."
         ),
         cli=(
             "aws cloudtrail create-trail --name <trail-name> --s3-bucket-name <log-bucket> "

@@ -231,8 +231,8 @@ GUIDANCE: dict[str, Guidance] = {
         ),
         console=(
             "Systems Manager > Fleet Manager > Account management > Default Host Management "
-            "Configuration > enable; or attach a role with AmazonSSMManagedInstanceCore and "
-            "make sure the SSM Agent can reach the endpoints."
+            "Configuration > enable (instances need IMDSv2); or attach a role with "
+            "AmazonSSMManagedInstanceCore, and make sure the SSM Agent can reach the endpoints."
         ),
         cli=(
             "aws ssm update-service-setting --setting-id "
