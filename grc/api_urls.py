@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from evidence.collection.api import views as collection_views
+from evidence.exceptions.api import views as exception_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
@@ -26,6 +27,7 @@ router.register(
     "evidence-documents", collection_views.EvidenceDocumentViewSet, basename="evidence-document"
 )
 router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
+router.register("exceptions", exception_views.RiskExceptionViewSet, basename="exception")
 router.register("evidence-packets", packet_views.EvidencePacketViewSet, basename="evidence-packet")
 
 urlpatterns = [

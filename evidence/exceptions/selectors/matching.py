@@ -28,10 +28,25 @@ class FailingResult:
     tags: Mapping[str, str]
 
 
-def resource_tags(configuration: Any) -> dict[str, str]:
-    """Tags from a resource's raw configuration (AWS lists of Key/Value, or a plain mapping)."""
+def resource_tags(configuration: Any, depth: int = 1) -> dict[str, str]:
+    """Tags from a resource's raw configuration (AWS lists of Key/Value, or a plain mapping).
+
+    Evidence often wraps the resource (``{"security_group": {..., "Tags": [...]}}``), so one
+    level of nesting is searched too.
+    """
     if not isinstance(configuration, Mapping):
         return {}
+    tags = _tags_here(configuration)
+    if tags or depth == 0:
+        return tags
+    for value in configuration.values():
+        nested = resource_tags(value, depth - 1)
+        if nested:
+            return nested
+    return {}
+
+
+def _tags_here(configuration: Mapping[str, Any]) -> dict[str, str]:
     for key in TAG_KEYS:
         value = configuration.get(key)
         if isinstance(value, Mapping):
