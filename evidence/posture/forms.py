@@ -39,6 +39,7 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=_blank("Any status", ControlStatus.choices))
     service = forms.ChoiceField(required=False)
+    q = forms.CharField(required=False, max_length=200, label="Search")
     days = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -75,6 +76,7 @@ class DashboardFilterForm(forms.Form):
             responsibility=data.get("responsibility") or "",
             status=data.get("status") or "",
             service=data.get("service") or "",
+            query=(data.get("q") or "").strip(),
             days=data.get("days") or DEFAULT_TREND_DAYS,
             framework_controls=framework_control_ids(framework) if framework else None,
         )

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
+import io
+import json
 import stat
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from evidence.exceptions.models import RiskException
 from evidence.packets.models import EvidencePacket
 from evidence.packets.services import signing
 from evidence.packets.services.packets import packet_build, packet_request
+from tests.factories import UserFactory
 from tests.packets.conftest import PUBLIC_KEY_B64, zip_entries
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +139,38 @@ def test_readme_and_progress(small_packet):
     assert "python tools/verify.py PACKET.zip --public-key" in readme
     assert "manage.py verify_packet" in readme and PUBLIC_KEY_B64 in readme
     assert (small_packet.progress, small_packet.progress_message) == (1.0, "ready")
+
+
+def test_the_packet_lists_every_exception_of_its_period_with_its_trail(small_history, build_packet):
+    requester, approver = UserFactory(username="ana"), UserFactory(username="ben")
+    outside = RiskException.objects.create(
+        check_id="s3_bucket_versioning", scope="region", scope_value="us-east-1",
+        justification="old", risk_rating="low", ends_on=dt.date(2026, 2, 1),
+        state="approved", requested_by=requester, decided_by=approver,
+        decided_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    inside = RiskException.objects.create(
+        check_id="s3_bucket_versioning", scope="arn", scope_value="arn:aws:s3:::=cmd|' /C calc'!A0",
+        justification="Static site", risk_rating="medium", ends_on=dt.date(2026, 3, 20),
+        state="approved", requested_by=requester, decided_by=approver,
+        decided_at=dt.datetime(2026, 2, 20, tzinfo=dt.UTC), decision_comment="ok until March",
+    )  # fmt: skip
+
+    packet = build_packet(
+        framework=small_history["framework"],
+        period_start=MARCH_1,
+        period_end=MARCH_31,
+        accounts=[small_history["account"]],
+        requested_by=None,
+    )
+
+    entries = zip_entries(packet.file.path)
+    rows = list(csv.DictReader(io.StringIO(entries["exceptions.csv"].decode())))
+    assert [int(row["id"]) for row in rows] == [inside.pk]
+    assert outside.pk not in {int(row["id"]) for row in rows}
+    assert (rows[0]["requested_by"], rows[0]["decided_by"], rows[0]["decision_comment"]) == (
+        "ana", "ben", "ok until March",
+    )  # fmt: skip
+    assert rows[0]["scope_value"].startswith("arn:")
+    manifest = json.loads(entries["manifest.json"])
+    assert "exceptions.csv" in {entry["path"] for entry in manifest["files"]}

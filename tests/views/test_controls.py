@@ -157,3 +157,15 @@ def test_bad_parameter_value_shows_the_error(dashboard, manager_client, data, er
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not ParameterChange.objects.exists()
+
+
+def test_control_list_search_finds_ref_name_statement_and_check_ids(history, auditor_client):
+    history(1)
+
+    def refs(query: str) -> list[str]:
+        response = auditor_client.get(reverse("control-list"), {"q": query})
+        return sorted(row.control.ref for row in response.context["rows"])
+
+    assert refs("net-01") == ["NET-01"]
+    assert refs("ec2_sg_no_admin_ingress_ipv4") == ["NET-01"]
+    assert refs("no-such-words-anywhere") == []

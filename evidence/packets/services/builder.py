@@ -25,6 +25,7 @@ from nacl.signing import SigningKey
 
 from evidence.collection.models import AwsAccount
 from evidence.collection.services.ingest import canonical_json
+from evidence.exceptions.selectors.exceptions import exceptions_in_period
 from evidence.packets import verify
 from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
@@ -265,6 +266,35 @@ def manifest_bytes(scope: PacketScope, files: list[dict[str, Any]], public_key: 
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
+EXCEPTION_HEADER = (
+    "id", "check_id", "scope", "scope_value", "account_id", "risk_rating", "justification",
+    "compensating_controls", "ends_on", "state", "requested_by", "requested_at", "decided_by",
+    "decided_at", "decision_comment", "revoked_by", "revoked_at", "revoke_reason",
+)  # fmt: skip
+
+
+def _exception_rows(scope: PacketScope) -> Iterator[tuple]:
+    """Every risk exception that applied on some day of the period, with its approval trail."""
+    yield EXCEPTION_HEADER
+
+    def who(user) -> str:
+        return user.get_username() if user else ""
+
+    def when(moment) -> str:
+        return moment.isoformat() if moment else ""
+
+    packet = scope.packet
+    for item in exceptions_in_period(start=packet.period_start, end=packet.period_end):
+        yield (
+            item.pk, item.check_id, item.scope, item.scope_value,
+            item.account.account_id if item.account else "", item.risk_rating,
+            item.justification, item.compensating_controls, item.ends_on.isoformat(),
+            item.state, who(item.requested_by), when(item.requested_at), who(item.decided_by),
+            when(item.decided_at), item.decision_comment, who(item.revoked_by),
+            when(item.revoked_at), item.revoke_reason,
+        )  # fmt: skip
+
+
 def packet_zip_write(
     scope: PacketScope, destination: Path, *, key: SigningKey, progress: Progress
 ) -> None:
@@ -299,6 +329,8 @@ def packet_zip_write(
                     0.95 * (index + 1) / len(controls),
                     f"{index + 1} of {len(controls)} controls written",
                 )
+        with archive.entry("exceptions.csv") as sink:
+            sink.csv_rows(_exception_rows(scope))
         html.foot(context)
         html.close()
         archive.add_file("report.html", html.path)

@@ -68,6 +68,13 @@ class ControlRow:
     has_evidence_requests: bool
     has_attestation: bool
     services: tuple[str, ...]
+    statement: str = ""
+    checks: tuple[str, ...] = ()
+
+    def matches_text(self, query: str) -> bool:
+        """Every word of ``query`` appears in the ref, name, statement or a check id."""
+        haystack = " ".join((self.ref, self.name, self.statement, *self.checks)).lower()
+        return all(word in haystack for word in query.lower().split())
 
     @property
     def covered(self) -> bool:
@@ -84,14 +91,24 @@ def control_rows() -> dict[int, ControlRow]:
     """Every control with its evidence flags and the AWS services its checks read. Two queries."""
     specs = load_checks()
     services: dict[int, set[str]] = defaultdict(set)
+    checks: dict[int, list[str]] = defaultdict(list)
     for control_id, check_id in ControlCheck.objects.values_list("control_id", "check_id"):
         spec = specs.get(check_id)
         services[control_id].add(spec.service if spec else "unknown")
+        checks[control_id].append(check_id)
     rows = Control.objects.annotate(
         has_evidence_requests=Exists(EvidenceRequest.objects.filter(control=OuterRef("pk"))),
         has_attestation=Q(attestation__isnull=False)
         & Q(responsibility__in=PROVIDER_RESPONSIBILITIES),
-    ).values_list("pk", "ref", "name", "responsibility", "has_evidence_requests", "has_attestation")
+    ).values_list(
+        "pk",
+        "ref",
+        "name",
+        "responsibility",
+        "has_evidence_requests",
+        "has_attestation",
+        "statement",
+    )
     return {
         pk: ControlRow(
             pk=pk,
@@ -102,8 +119,10 @@ def control_rows() -> dict[int, ControlRow]:
             has_evidence_requests=bool(requests),
             has_attestation=bool(attestation),
             services=tuple(sorted(services.get(pk, ()))),
+            statement=statement,
+            checks=tuple(sorted(checks.get(pk, ()))),
         )
-        for pk, ref, name, responsibility, requests, attestation in rows
+        for pk, ref, name, responsibility, requests, attestation, statement in rows
     }
 
 
