@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
     "evidence.collection",
+    "evidence.manual",
     "evidence.posture",
     "evidence.packets",
 ]
@@ -245,3 +246,12 @@ GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 *
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).
 GRC_PACKET_SIGNING_KEY = env.str("GRC_PACKET_SIGNING_KEY", default="")
+
+# Manual evidence: uploads (type detected from content), validity grace and reminders.
+GRC_MANUAL_MAX_UPLOAD_BYTES = env.int("GRC_MANUAL_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# Days an approved submission stays valid after its frequency period ends (time to renew).
+GRC_MANUAL_GRACE_DAYS = env.int("GRC_MANUAL_GRACE_DAYS", default=30)
+# The daily reminder lists requests due within this many days, and overdue ones.
+GRC_MANUAL_REMINDER_DAYS = env.int("GRC_MANUAL_REMINDER_DAYS", default=14)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grc-evidence@localhost")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

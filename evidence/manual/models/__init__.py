@@ -1,0 +1,15 @@
+from evidence.manual.models.attestations import ProviderAttestation
+from evidence.manual.models.files import StoredFile
+from evidence.manual.models.requests import FREQUENCY_MONTHS, EvidenceRequest, Frequency
+from evidence.manual.models.submissions import EvidenceSubmission, Review, ReviewStatus
+
+__all__ = [
+    "FREQUENCY_MONTHS",
+    "EvidenceRequest",
+    "EvidenceSubmission",
+    "Frequency",
+    "ProviderAttestation",
+    "Review",
+    "ReviewStatus",
+    "StoredFile",
+]
