@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from evidence.manual.models import EvidenceRequest, EvidenceSubmission, Frequency
+from evidence.manual.models import Decision, EvidenceRequest, EvidenceSubmission, Frequency
 from evidence.manual.models import ProviderAttestation as Attestation
 from grc.catalog.models import Control, Responsibility
 
@@ -38,7 +38,7 @@ class SubmissionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approved", "Approve"), ("rejected", "Reject")])
+    decision = forms.ChoiceField(choices=Decision.choices)
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -222,6 +222,13 @@ SPECTACULAR_SETTINGS = {
         "CollectionUnitStatusEnum": "evidence.collection.models.runs.CollectionUnit.Status",
         "ControlStatusEnum": "evidence.posture.models.status.ControlStatus",
         "EvidencePacketStatusEnum": "evidence.packets.models.packets.EvidencePacket.Status",
+        "ReviewDecisionEnum": "evidence.manual.models.submissions.Decision",
+        "ReviewStatusEnum": "evidence.manual.models.submissions.ReviewStatus",
+        "EvidenceSubmissionKindEnum": "evidence.manual.models.submissions.EvidenceSubmission.Kind",
+        "ProviderAttestationKindEnum": (
+            "evidence.manual.models.attestations.ProviderAttestation.Kind"
+        ),
+        "EvidenceRequestFrequencyEnum": "evidence.manual.models.requests.Frequency",
     },
 }
 

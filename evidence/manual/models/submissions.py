@@ -4,13 +4,18 @@ from django.db import models
 from evidence.manual.models.files import StoredFile
 from evidence.manual.models.requests import EvidenceRequest
 
-__all__ = ["EvidenceSubmission", "Review", "ReviewStatus"]
+__all__ = ["Decision", "EvidenceSubmission", "Review", "ReviewStatus"]
 
 
 class ReviewStatus(models.TextChoices):
     PENDING = "pending", "Pending review"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+class Decision(models.TextChoices):
+    APPROVED = "approved", "Approve"
+    REJECTED = "rejected", "Reject"
 
 
 class EvidenceSubmission(models.Model):
@@ -62,10 +67,7 @@ class Review(models.Model):
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision = models.CharField(
-        max_length=16,
-        choices=[(ReviewStatus.APPROVED, "Approved"), (ReviewStatus.REJECTED, "Rejected")],
-    )
+    decision = models.CharField(max_length=16, choices=Decision.choices)
     comment = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(auto_now_add=True)
 
