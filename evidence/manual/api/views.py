@@ -12,10 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evidence.manual.api import serializers as s
+from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import EvidenceSubmission, ProviderAttestation, Review
 from evidence.manual.rules import may_review
 from evidence.manual.selectors.requests import attestation_list, requests_visible
@@ -34,6 +36,11 @@ from grc.access.roles import Role, role_of
 
 ID = r"[0-9]{1,18}"
 MULTIPART = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+
+def refuse_unsafe_names(request: Request) -> None:
+    if getattr(request._request, "unsafe_upload_names", None):
+        raise ValidationError({"file": [UNSAFE_NAME_MESSAGE]})
 
 
 def not_auditor(user) -> bool:  # type: ignore[no-untyped-def]
@@ -131,6 +138,7 @@ class EvidenceSubmissionViewSet(
     write_rules = {"create": not_auditor}
 
     def create(self, request: Request) -> Response:
+        refuse_unsafe_names(request)
         data = dict(valid_data(s.EvidenceSubmissionCreateSerializer, request))
         submission, linked = evidence_submission_create(
             submitted_by=request.user, upload=data.pop("file", None), **data
@@ -202,6 +210,7 @@ class ProviderAttestationViewSet(
         return attestation_list()
 
     def create(self, request: Request) -> Response:
+        refuse_unsafe_names(request)
         data = dict(valid_data(s.ProviderAttestationCreateSerializer, request))
         attestation = provider_attestation_create(
             uploaded_by=request.user, upload=data.pop("file", None), **data

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.manual.forms import ReviewForm, SubmissionForm
+from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import EvidenceSubmission
 from evidence.manual.rules import may_review, may_see_request
 from evidence.manual.selectors.requests import attestations_pending_review, review_queue
@@ -30,7 +31,10 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_request = request_for_submit(request, pk)
     initial = {"kind": "file", "effective_date": timezone.localdate()}
     form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and getattr(request, "unsafe_upload_names", None):
+        form.is_valid()
+        form.add_error("file", UNSAFE_NAME_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
             _, linked = evidence_submission_create(
