@@ -28,7 +28,10 @@ pytestmark = pytest.mark.django_db
 DAY = dt.date
 
 
-def submit(request, user, effective=DAY(2026, 1, 5), **kwargs):
+JAN_5 = DAY(2026, 1, 5)
+
+
+def submit(request, user, effective=JAN_5, **kwargs):
     kwargs.setdefault("kind", "statement")
     kwargs.setdefault("statement", "Reviewed every IAM user; removed two.")
     return evidence_submission_create(
@@ -157,7 +160,8 @@ def test_provider_attestation_evidences_inherited_control_until_it_lapses(
     attestation = provider_attestation_create(
         uploaded_by=users["manager"], kind="soc2_type2", name="AWS SOC 2 Type II", issuer="AWS",
         period_start=DAY(2025, 10, 1), period_end=DAY(2026, 9, 30), controls=[inherited_control],
-        upload=upload("aws-soc2.pdf"), cuecs=[{"cuec": "Customers manage IAM users", "answer": "IAM-01"}],
+        upload=upload("aws-soc2.pdf"),
+        cuecs=[{"cuec": "Customers manage IAM users", "answer": "IAM-01"}],
     )  # fmt: skip
     pid = inherited_control.pk
     assert manual_control_states(day=DAY(2026, 1, 10))[pid].state == "missing"  # not approved yet
