@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evidence.manual.api import serializers as s
+from evidence.manual.api.permissions import RoleOrOwnerPermission
 from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import EvidenceSubmission, ProviderAttestation, Review
 from evidence.manual.rules import may_review
@@ -32,7 +33,7 @@ from evidence.manual.services.submissions import (
 )
 from evidence.manual.views.downloads import stored_file_response
 from grc.access.api.validation import valid_data
-from grc.access.roles import Role, role_of
+from grc.access.roles import Role, can_view, role_of
 
 ID = r"[0-9]{1,18}"
 MULTIPART = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
@@ -44,8 +45,8 @@ def refuse_unsafe_names(request: Request) -> None:
 
 
 def not_auditor(user) -> bool:  # type: ignore[no-untyped-def]
-    """Owners may submit for their own requests: the service checks the request itself."""
-    return role_of(user) not in (Role.AUDITOR, Role.NONE)
+    """Managers submit for any request, owners for theirs: the service checks the request."""
+    return role_of(user) is not Role.AUDITOR
 
 
 class BinaryRenderer(renderers.BaseRenderer):
@@ -128,14 +129,22 @@ class EvidenceSubmissionViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = EvidenceSubmission.objects.select_related(
-        "submitted_by", "stored_file", "review__reviewer"
-    )
+    """Evidence submitted for requests. An owner without a role sees and submits their own."""
+
     serializer_class = s.EvidenceSubmissionSerializer
+    permission_classes = [RoleOrOwnerPermission]
+    owner_actions = ("list", "retrieve", "create", "download")
     parser_classes = MULTIPART
     lookup_value_regex = ID
     filterset_fields = ["request", "status", "kind"]
     write_rules = {"create": not_auditor}
+
+    def get_queryset(self) -> QuerySet:
+        submissions = EvidenceSubmission.objects.select_related(
+            "submitted_by", "stored_file", "review__reviewer"
+        )
+        user = self.request.user
+        return submissions if can_view(user) else submissions.filter(request__owner=user)
 
     def create(self, request: Request) -> Response:
         refuse_unsafe_names(request)

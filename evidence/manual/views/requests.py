@@ -60,6 +60,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     context = {
         "row": row,
+        "evidence_request": row.request,
         "submissions": list(row.request.submissions.all()),
         "may_submit": may_submit(request.user, row.request),
         "may_review": may_review(request.user),
