@@ -85,7 +85,11 @@ class EvidenceRequestViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Evidence requests per control. An owner without a role sees only their own."""
+
     serializer_class = s.EvidenceRequestSerializer
+    permission_classes = [RoleOrOwnerPermission]
+    owner_actions = ("list", "retrieve")
     lookup_value_regex = ID
     filterset_fields = ["frequency"]
 
