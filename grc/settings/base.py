@@ -263,4 +263,16 @@ GRC_MANUAL_GRACE_DAYS = env.int("GRC_MANUAL_GRACE_DAYS", default=30)
 # The daily reminder lists requests due within this many days, and overdue ones.
 GRC_MANUAL_REMINDER_DAYS = env.int("GRC_MANUAL_REMINDER_DAYS", default=14)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grc-evidence@localhost")
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail goes to the console in local debug runs (the demo), through SMTP (EMAIL_HOST...) otherwise.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends."
+    + ("console.EmailBackend" if DEBUG else "smtp.EmailBackend"),
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Links in reminder emails start with this (e.g. https://grc.example.com); empty: no links.
+GRC_BASE_URL = env.str("GRC_BASE_URL", default="")
