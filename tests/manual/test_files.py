@@ -128,3 +128,14 @@ def test_download_is_an_attachment_never_sniffed(evidence_request, users):
     assert api.status_code == 200
     assert api["Content-Disposition"].startswith("attachment;")
     assert api["X-Content-Type-Options"] == "nosniff"
+
+
+def test_stored_files_are_immutable(media_root):
+    from evidence.collection.models import ImmutableEvidenceError
+
+    stored = stored_file_put(upload=upload("x.csv", CSV)).stored_file
+    stored.size = 1
+    with pytest.raises(ImmutableEvidenceError):
+        stored.save()
+    with pytest.raises(ImmutableEvidenceError):
+        stored.delete()

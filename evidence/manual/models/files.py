@@ -1,5 +1,7 @@
 from django.db import models
 
+from evidence.collection.models import ImmutableEvidenceError
+
 __all__ = ["StoredFile"]
 
 
@@ -17,3 +19,12 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Stored evidence is written once, like the automated evidence documents.
+        if self.pk is not None:
+            raise ImmutableEvidenceError("Stored evidence files are immutable once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ImmutableEvidenceError("Stored evidence files are never deleted.")
