@@ -115,7 +115,7 @@ def test_oversized_and_path_names_are_refused(evidence_request, users, settings)
     settings.GRC_MANUAL_MAX_UPLOAD_BYTES = 10
     client = api(users["owner"])
     assert (
-        "limit is 10 bytes" in send(client, evidence_request).json()["error"]["fields"]["file"][0]
+        "limit of 10 bytes" in send(client, evidence_request).json()["error"]["fields"]["file"][0]
     )
     settings.GRC_MANUAL_MAX_UPLOAD_BYTES = 1 << 20
     fields = {"request": str(evidence_request.pk), "kind": "file", "effective_date": "2026-01-05"}

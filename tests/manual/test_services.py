@@ -205,3 +205,12 @@ def test_seeding_maps_catalog_frequencies_once(db):
         DAY(2026, 2, 1),
     )
     assert set(EvidenceRequest.objects.values_list("frequency", flat=True)) == {"quarterly", "once"}
+
+
+@time_machine.travel("2026-01-10 12:00Z", tick=False)
+def test_validity_cannot_outlast_the_frequency(evidence_request, users, settings):
+    settings.GRC_MANUAL_GRACE_DAYS = 30
+    with pytest.raises(ValidationError, match="valid until 2026-05-05 at most"):
+        submit(evidence_request, users["owner"], valid_until=DAY(2027, 1, 1))
+    shorter = submit(evidence_request, users["owner"], valid_until=DAY(2026, 3, 1))
+    assert shorter.valid_until == DAY(2026, 3, 1)

@@ -42,7 +42,7 @@ def test_ui_refuses_oversized_file(evidence_request, users, settings):
     settings.GRC_MANUAL_MAX_UPLOAD_BYTES = 50
     response = post_upload(client_for(users["owner"]), evidence_request, content=PDF * 3)
     assert response.status_code == 400
-    assert "the limit is 50 bytes" in response.content.decode()
+    assert "larger than the limit of 50 bytes" in response.content.decode()
     assert not StoredFile.objects.exists()
 
 

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 
 from evidence.manual.api import serializers as s
 from evidence.manual.api.permissions import RoleOrOwnerPermission
-from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import EvidenceRequest, EvidenceSubmission, ProviderAttestation, Review
 from evidence.manual.rules import may_review
 from evidence.manual.selectors.requests import attestation_list, requests_visible
@@ -40,8 +39,10 @@ MULTIPART = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
 
 
 def refuse_unsafe_names(request: Request) -> None:
-    if getattr(request._request, "unsafe_upload_names", None):
-        raise ValidationError({"file": [UNSAFE_NAME_MESSAGE]})
+    """Refuse what the upload middleware found wrong with the body (a path in a file name...)."""
+    problem = getattr(request._request, "upload_problem", "")
+    if problem:
+        raise ValidationError({"file": [problem]})
 
 
 def not_auditor(user) -> bool:  # type: ignore[no-untyped-def]

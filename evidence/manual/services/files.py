@@ -126,6 +126,10 @@ def _digest(handle: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def size_text(size: int) -> str:
+    return f"{size} bytes" + (f" ({size / (1 << 20):.0f} MB)" if size >= 1 << 20 else "")
+
+
 def upload_check(upload: File) -> tuple[str, str]:
     """Validate an upload without storing anything: (clean filename, detected content type)."""
     name = filename_clean(getattr(upload, "name", "") or "")
@@ -135,7 +139,7 @@ def upload_check(upload: File) -> tuple[str, str]:
         raise ValidationError({"file": "The file is empty."})
     if size > limit:
         raise ValidationError(
-            {"file": f"The file is {size} bytes; the limit is {limit} bytes ({limit >> 20} MB)."}
+            {"file": f"The file is {size} bytes; the limit is {size_text(limit)}."}
         )
     content_type = content_type_detect(upload, name)
     if content_type is None:

@@ -76,6 +76,11 @@ def evidence_submission_create(
     if not may_submit(submitted_by, request):
         raise PermissionDenied("Your role does not allow submitting evidence for this request.")
     _check_dates(effective_date, valid_until, (period_start, period_end), timezone.localdate())
+    longest = validity_end(request.frequency, effective_date)
+    if valid_until is not None and longest is not None and valid_until > longest:
+        raise ValidationError(
+            {"valid_until": f"Evidence for this request is valid until {longest} at most."}
+        )
     _check_content(kind, upload, url, statement)
     stored = stored_file_put(upload=upload) if kind == Kind.FILE and upload else None
     submission = EvidenceSubmission.objects.create(
@@ -87,7 +92,7 @@ def evidence_submission_create(
         description=description.strip(),
         statement=statement.strip() if kind == Kind.STATEMENT else "",
         effective_date=effective_date,
-        valid_until=valid_until or validity_end(request.frequency, effective_date),
+        valid_until=valid_until or longest,
         period_start=period_start,
         period_end=period_end,
         submitted_by=submitted_by,

@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.manual.forms import AttestationForm, ReviewForm
-from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import ProviderAttestation
 from evidence.manual.rules import may_review
 from evidence.manual.selectors.requests import attestation_list
@@ -33,9 +32,9 @@ def attestation_index(request: HttpRequest) -> HttpResponse:
 @role_required(can_manage)
 def attestation_create(request: HttpRequest) -> HttpResponse:
     form = AttestationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and getattr(request, "unsafe_upload_names", None):
+    if request.method == "POST" and getattr(request, "upload_problem", ""):
         form.is_valid()
-        form.add_error("file", UNSAFE_NAME_MESSAGE)
+        form.add_error("file", request.upload_problem)
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

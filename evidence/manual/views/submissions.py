@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from evidence.manual.forms import ReviewForm, SubmissionForm
-from evidence.manual.middleware import UNSAFE_NAME_MESSAGE
 from evidence.manual.models import EvidenceSubmission
 from evidence.manual.rules import may_review, may_see_request
 from evidence.manual.selectors.requests import attestations_pending_review, review_queue
@@ -31,9 +30,9 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_request = request_for_submit(request, pk)
     initial = {"kind": "file", "effective_date": timezone.localdate()}
     form = SubmissionForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and getattr(request, "unsafe_upload_names", None):
+    if request.method == "POST" and getattr(request, "upload_problem", ""):
         form.is_valid()
-        form.add_error("file", UNSAFE_NAME_MESSAGE)
+        form.add_error("file", request.upload_problem)
     elif request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
