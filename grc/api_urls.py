@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from evidence.collection.api import views as collection_views
 from evidence.exceptions.api import views as exception_views
+from evidence.manual.api import views as manual_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
@@ -28,6 +29,18 @@ router.register(
 )
 router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
 router.register("exceptions", exception_views.RiskExceptionViewSet, basename="exception")
+router.register(
+    "evidence-requests", manual_views.EvidenceRequestViewSet, basename="evidence-request"
+)
+router.register(
+    "evidence-submissions", manual_views.EvidenceSubmissionViewSet, basename="evidence-submission"
+)
+router.register("reviews", manual_views.ReviewViewSet, basename="review")
+router.register(
+    "provider-attestations",
+    manual_views.ProviderAttestationViewSet,
+    basename="provider-attestation",
+)
 router.register("evidence-packets", packet_views.EvidencePacketViewSet, basename="evidence-packet")
 
 urlpatterns = [

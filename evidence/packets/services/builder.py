@@ -31,6 +31,7 @@ from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
 from evidence.packets.selectors.packets import PacketControl, SampleRun
 from evidence.packets.services import report, signing
+from evidence.packets.services.manual import manual_evidence_write
 from evidence.packets.services.report import HtmlReport, PdfReport
 from evidence.packets.services.timeline import NOT_COLLECTED, AccountTimeline
 from evidence.packets.services.zipwriter import HashingEntry, PacketZipWriter
@@ -248,7 +249,12 @@ def _control_context(
     }
 
 
-def manifest_bytes(scope: PacketScope, files: list[dict[str, Any]], public_key: str) -> bytes:
+def manifest_bytes(
+    scope: PacketScope,
+    files: list[dict[str, Any]],
+    public_key: str,
+    manual_evidence: dict[str, Any] | None = None,
+) -> bytes:
     packet = scope.packet
     manifest = {
         "format": FORMAT,
@@ -263,6 +269,8 @@ def manifest_bytes(scope: PacketScope, files: list[dict[str, Any]], public_key: 
         "public_key": public_key,
         "files": files,
     }
+    if manual_evidence is not None:
+        manifest["manual_evidence"] = manual_evidence
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
@@ -331,6 +339,12 @@ def packet_zip_write(
                 )
         with archive.entry("exceptions.csv") as sink:
             sink.csv_rows(_exception_rows(scope))
+        manual_evidence = manual_evidence_write(
+            archive,
+            framework_id=scope.packet.framework_id,
+            start=scope.packet.period_start,
+            end=scope.packet.period_end,
+        )
         html.foot(context)
         html.close()
         archive.add_file("report.html", html.path)
@@ -339,6 +353,6 @@ def packet_zip_write(
         archive.add_file("report.pdf", Path(tmp) / "report.pdf")
         archive.add_bytes("README.txt", report.readme_text(context))
         archive.add_file("tools/verify.py", Path(verify.__file__))
-        manifest = manifest_bytes(scope, archive.files, public_key)
+        manifest = manifest_bytes(scope, archive.files, public_key, manual_evidence)
         archive.add_bytes(verify.MANIFEST, manifest, listed=False)
         archive.add_bytes(verify.SIGNATURE, signing.manifest_sign(manifest, key), listed=False)
