@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -179,3 +180,44 @@ def test_findings_page_api_and_csv_show_the_same_state(
     assert all(f.guidance and f.controls == ["NET-X"] for f in page.context["findings"])
     assert exported["Content-Disposition"] == 'attachment; filename="findings.csv"'
     assert f"excepted,{CHECK}" in body and f"failing,{CHECK}" in body
+
+
+def test_findings_api_matches_the_page(
+    aws, account, network_control, open_groups, people, django_capture_on_commit_callbacks,
+    client,
+):  # fmt: skip
+    with time_machine.travel(DAY_ONE - dt.timedelta(hours=2), tick=False):
+        exception = _approved(
+            people, scope="arn", scope_value=open_groups["web"], ends_on=dt.date(2026, 3, 5)
+        )
+    with time_machine.travel(DAY_ONE, tick=False):
+        run_collection(account, django_capture_on_commit_callbacks)
+        client.force_login(user_with_role("auditor", Role.AUDITOR))
+        body = client.get("/api/v1/findings/", {"check": CHECK, "sort": "check"}).json()
+        refused = client.get("/api/v1/findings/", {"state": "bogus"})
+
+    states = {item["resource"]: (item["state"], item["exception"]) for item in body["results"]}
+    assert states == {
+        open_groups["web"]: ("excepted", exception.pk),
+        open_groups["bastion"]: ("failing", None),
+    }
+    assert all(item["guidance"]["cli"].startswith("aws ") for item in body["results"])
+    assert refused.status_code == 400 and "error" in refused.json()
+
+
+def test_the_api_refuses_an_approval_by_the_requester(people, client):
+    requester, _ = people
+    requester.groups.add(Group.objects.get_or_create(name=Role.MANAGER.value)[0])
+    client.force_login(requester)
+    with time_machine.travel(DAY_ONE, tick=False):
+        created = client.post(
+            "/api/v1/exceptions/",
+            {"check_id": CHECK, "scope": "region", "scope_value": "us-east-1",
+             "justification": "lab region", "risk_rating": "low", "ends_on": "2026-04-01"},
+            content_type="application/json",
+        )  # fmt: skip
+        approve = client.post(f"/api/v1/exceptions/{created.json()['id']}/approve/", {})
+
+    assert created.status_code == 201 and created.json()["state"] == "requested"
+    assert approve.status_code == 400
+    assert "cannot approve" in str(approve.json())
