@@ -145,3 +145,19 @@ def test_overview_chart_data_is_json_not_markup(history, auditor_client):
     data = json.loads(body[start : body.index("</script>", start)])
     assert set(data) >= {"labels", "passing", "failing"}
     assert "cdn" not in body.lower()
+
+
+def test_my_controls_lists_what_the_person_or_their_team_owns(history, auditor, auditor_client):
+    from django.contrib.auth.models import Group
+
+    from grc.catalog.models import Control
+
+    history(1)
+    team = Group.objects.create(name="Network team")
+    auditor.groups.add(team)
+    Control.objects.filter(ref="NET-01").update(owner_group=team)
+    Control.objects.filter(ref="IAM-05").update(owner=auditor)
+
+    mine = auditor_client.get(reverse("overview")).context["overview"].mine
+
+    assert [(item.ref, item.status) for item in mine] == [("IAM-05", "pass"), ("NET-01", "fail")]

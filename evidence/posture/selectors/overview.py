@@ -82,10 +82,18 @@ class FrameworkReadiness:
 
 
 @dataclass(frozen=True)
+class OwnedControl:
+    ref: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Overview:
     readiness: list[FrameworkReadiness]
     split: list[ResponsibilitySplit]
     controls_total: int
+    mine: list[OwnedControl]
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,8 @@ class ResponsibilitySplit:
         return sum(self.counts.values())
 
 
-def overview_read(filters: DashboardFilters) -> Overview:
-    """Readiness per framework and the responsibility split. Six queries."""
+def overview_read(filters: DashboardFilters, owned: set[int] | None = None) -> Overview:
+    """Readiness per framework, the responsibility split and the person's own controls."""
     controls = control_rows()
     current = statuses_combined(control_statuses_current(filters.account_ids))
     frameworks = list(Framework.objects.all())
@@ -145,7 +153,12 @@ def overview_read(filters: DashboardFilters) -> Overview:
         )
         for key, counts in split_counts.items()
     ]
-    return Overview(readiness=readiness, split=split, controls_total=len(controls))
+    mine = [
+        OwnedControl(row.ref, row.name, current.get(pk, ControlStatus.NOT_EVIDENCED))
+        for pk, row in sorted(controls.items(), key=lambda item: item[1].ref)
+        if pk in (owned or set())
+    ]
+    return Overview(readiness=readiness, split=split, controls_total=len(controls), mine=mine)
 
 
 def posture_trend(
