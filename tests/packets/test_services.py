@@ -174,3 +174,17 @@ def test_the_packet_lists_every_exception_of_its_period_with_its_trail(small_his
     assert rows[0]["scope_value"].startswith("arn:")
     manifest = json.loads(entries["manifest.json"])
     assert "exceptions.csv" in {entry["path"] for entry in manifest["files"]}
+
+
+def test_the_report_explains_how_each_check_is_fixed(small_history, build_packet):
+    packet = build_packet(
+        framework=small_history["framework"],
+        period_start=MARCH_1,
+        period_end=MARCH_31,
+        accounts=[small_history["account"]],
+        requested_by=None,
+    )
+
+    html = zip_entries(packet.file.path)["report.html"].decode()
+    assert "how a failure is fixed" in html
+    assert "aws s3api put-bucket-versioning" in html

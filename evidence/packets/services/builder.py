@@ -23,6 +23,7 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
+from collectors.registry import guidance_for
 from evidence.collection.models import AwsAccount
 from evidence.collection.services.ingest import canonical_json
 from evidence.exceptions.selectors.exceptions import exceptions_in_period
@@ -246,6 +247,11 @@ def _control_context(
         "attestation_covers_period": covers,
         "timelines": timelines,
         "pdf_deviations": report.PDF_DEVIATIONS_PER_ACCOUNT,
+        "guidance": [
+            (check_id, guidance)
+            for check_id in packet_control.check_ids
+            if (guidance := guidance_for(check_id)) is not None
+        ],
     }
 
 
