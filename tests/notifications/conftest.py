@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -56,7 +57,8 @@ class Receiver:
     received_at: list[float] = field(default_factory=list)
     url: str = ""
 
-    def check(self, headers: dict[str, str], body: bytes) -> int:
+    def check(self, headers: Message, body: bytes) -> int:
+        """Header names are case-insensitive (urllib sends ``X-grc-signature``)."""
         self.received_at.append(time.monotonic())
         try:
             verify_signature(
@@ -66,7 +68,7 @@ class Receiver:
             self.rejected.append(str(error))
             return 400
         if self.status < 300:
-            self.accepted.append((headers, body))
+            self.accepted.append(({k.lower(): v for k, v in headers.items()}, body))
         return self.status
 
 
@@ -77,7 +79,7 @@ def receiver() -> Iterator[Receiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            code = state.check(dict(self.headers.items()), body)
+            code = state.check(self.headers, body)
             self.send_response(code)
             self.send_header("Content-Length", "0")
             self.end_headers()
