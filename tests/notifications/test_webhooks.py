@@ -185,3 +185,22 @@ def test_unsafe_urls_are_refused(settings, url):
 def test_scheme_is_checked_even_when_private_addresses_are_allowed():
     with pytest.raises(ValidationError):
         webhook_url_check("file:///etc/passwd")
+
+
+def test_payload_matches_the_published_schema(admin_user):
+    from pathlib import Path
+
+    from evidence.notifications.services.payloads import SCHEMA_ID, event_payload
+
+    schema_path = (
+        Path(__file__).resolve().parents[2] / "evidence/notifications/schema/event-v1.json"
+    )
+    schema = json.loads(schema_path.read_text())
+    payload = event_payload(_event())
+    assert schema["$id"] == SCHEMA_ID == payload["schema"]
+    assert set(schema["required"]) == set(payload)
+    assert payload["type"] in schema["properties"]["type"]["enum"]
+    assert payload["severity"] in schema["properties"]["severity"]["enum"]
+    from evidence.notifications.models import EventKind
+
+    assert set(schema["properties"]["type"]["enum"]) == set(EventKind.values)

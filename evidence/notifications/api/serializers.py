@@ -94,6 +94,7 @@ class WebhookCreatedSerializer(WebhookSerializer):
 
 
 class EventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="The event type, as in event_kinds.")
     account = account_field(read_only=True, allow_null=True)
     control = serializers.SlugRelatedField(slug_field="ref", read_only=True, allow_null=True)
 

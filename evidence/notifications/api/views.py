@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evidence.notifications.api import serializers as s
+from evidence.notifications.models import Delivery, Subscription
 from evidence.notifications.selectors.notifications import (
     deliveries_visible,
     events_recent,
@@ -56,6 +57,7 @@ class SubscriptionViewSet(
 ):
     """Who hears of which events."""
 
+    queryset = Subscription.objects.none()  # per user: see get_queryset
     serializer_class = s.SubscriptionSerializer
     lookup_value_regex = r"[0-9]{1,18}"
     write_rules = {"create": can_view, "destroy": can_view}
@@ -157,6 +159,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 class DeliveryViewSet(viewsets.ReadOnlyModelViewSet):
     """Deliveries of your subscriptions (all of them for administrators)."""
 
+    queryset = Delivery.objects.none()  # per user: see get_queryset
     serializer_class = s.DeliverySerializer
     filterset_fields = ["status", "subscription"]
     lookup_value_regex = r"[0-9]{1,18}"
