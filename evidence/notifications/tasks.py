@@ -7,6 +7,7 @@ rollup of the run and tries again later while that is not written yet.
 from __future__ import annotations
 
 import datetime as dt
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import OperationalError, transaction
@@ -73,7 +74,12 @@ def notification_sweep_task() -> int:
 def notification_delivery_task(self, delivery_id: int) -> str:
     delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
     if delivery.subscription.webhook_id is None:
-        email_delivery_send(delivery_id=delivery_id)
+        try:
+            email_delivery_send(delivery_id=delivery_id)
+        except (OSError, SMTPException) as error:  # the mail server is down or refused: later
+            if self.request.retries + 1 >= setting("GRC_WEBHOOK_MAX_ATTEMPTS"):
+                raise
+            raise self.retry(countdown=backoff_seconds(self.request.retries), exc=error) from None
         return "email"
     last_try = self.request.retries + 1 >= setting("GRC_WEBHOOK_MAX_ATTEMPTS")
     outcome = webhook_delivery_attempt(delivery_id=delivery_id, last_try=last_try)

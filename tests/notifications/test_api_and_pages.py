@@ -121,6 +121,29 @@ def test_pages(admin_user, manager, receiver):
     assert _page(manager).get("/notifications/events/").status_code == 200
 
 
+def test_event_pages_escape_and_link(manager):
+    from tests.factories import AwsAccountFactory, ControlFactory
+
+    account, control = AwsAccountFactory(), ControlFactory(ref="IAM-01")
+    event, _ = event_record(
+        EventSpec(
+            key="k2",
+            kind="control.failing",
+            severity="high",
+            title="<script>alert(1)</script>",
+            account_id=account.pk,
+            control_id=control.pk,
+            data={"reason": "<img src=x>"},
+        )
+    )
+    listing = _page(manager).get("/notifications/events/").content.decode()
+    detail = _page(manager).get(f"/notifications/events/{event.pk}/").content.decode()
+    for html in (listing, detail):
+        assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "<img src=x>" not in detail
+    assert "/controls/IAM-01/" in detail
+
+
 def test_webhook_create_page_refuses_a_bad_scheme(admin_user):
     response = _page(admin_user).post(
         "/notifications/integrations/",

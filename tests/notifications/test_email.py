@@ -125,3 +125,24 @@ def test_digest_is_email_only(admin_user, receiver):
     with pytest.raises(Exception, match="Digests"):
         subscription_create(created_by=admin_user, webhook=webhook, digest=True)
     assert not Subscription.objects.exists()
+
+
+def test_email_is_retried_when_the_mail_server_fails(manager, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from evidence.notifications import tasks
+
+    subscription_create(created_by=manager, user=manager)
+    [delivery_id] = event_fan_out(_event("flaky"))
+    calls = []
+
+    def flaky(*, delivery_id: int) -> bool:
+        calls.append(delivery_id)
+        if len(calls) == 1:
+            raise SMTPServerDisconnected("connection lost")
+        return email_delivery_send(delivery_id=delivery_id)
+
+    monkeypatch.setattr(tasks, "email_delivery_send", flaky)
+    assert tasks.notification_delivery_task.apply(args=[delivery_id]).get() == "email"
+    assert calls == [delivery_id, delivery_id]
+    assert len(mail.outbox) == 1
