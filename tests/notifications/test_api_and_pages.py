@@ -151,3 +151,16 @@ def test_webhook_create_page_refuses_a_bad_scheme(admin_user):
     )
     assert response.status_code == 400
     assert not Webhook.objects.exists()
+
+
+def test_admin_never_shows_the_webhook_secret(admin_user, receiver):
+    from evidence.notifications.services.webhooks import webhook_create
+
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    webhook, secret = webhook_create(
+        name="x", url=receiver.url, preset="generic", created_by=admin_user
+    )
+    page = _page(admin_user).get(f"/admin/notifications/webhook/{webhook.pk}/change/")
+    assert page.status_code == 200
+    assert secret not in page.content.decode()
