@@ -204,3 +204,19 @@ def test_payload_matches_the_published_schema(admin_user):
     from evidence.notifications.models import EventKind
 
     assert set(schema["properties"]["type"]["enum"]) == set(EventKind.values)
+
+
+def test_a_url_that_turns_private_is_refused_at_send_time(admin_user, receiver, settings):
+    settings.GRC_WEBHOOK_MAX_ATTEMPTS = 1
+    webhook = _hook(receiver, admin_user)
+    [delivery_id] = event_fan_out(_event())
+    settings.GRC_WEBHOOK_ALLOW_PRIVATE = False  # as if DNS now pointed inside
+
+    assert notification_delivery_task.apply(args=[delivery_id]).get() == "failed"
+
+    attempt = DeliveryAttempt.objects.get()
+    assert (attempt.ok, attempt.response_code) == (False, None)
+    assert "private" in attempt.error
+    assert receiver.accepted == [] and receiver.rejected == []
+    webhook.refresh_from_db()
+    assert webhook.consecutive_failures == 1

@@ -84,7 +84,11 @@ def digest_send(*, day: dt.date) -> int:
     grouped by type. Returns the number of emails sent."""
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     waiting = (
-        Delivery.objects.filter(status=Delivery.Status.DIGEST, event__occurred_at__lt=end)
+        Delivery.objects.filter(
+            status=Delivery.Status.DIGEST,
+            event__occurred_at__lt=end,
+            subscription__active=True,
+        )
         .select_related("event__account", "event__control", "subscription__user")
         .order_by("subscription_id", "event__kind", "event__occurred_at", "pk")
     )

@@ -82,7 +82,10 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    webhook_url_check(url)  # again at send time: DNS may have changed since creation
+    try:
+        webhook_url_check(url)  # again at send time: DNS may have changed since creation
+    except ValidationError as error:
+        return None, "; ".join(error.messages)[:1000]
     # Scheme checked by webhook_url_check: http or https only.
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
