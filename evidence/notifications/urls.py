@@ -13,5 +13,6 @@ urlpatterns = [
     path("integrations/<int:pk>/", pages.webhook_detail, name="webhook-detail"),
     path("integrations/<int:pk>/test/", pages.webhook_test, name="webhook-test"),
     path("integrations/<int:pk>/enable/", pages.webhook_enable_view, name="webhook-enable"),
+    path("integrations/<int:pk>/disable/", pages.webhook_disable_view, name="webhook-disable"),
     path("unsubscribe/<str:token>/", pages.unsubscribe, name="unsubscribe"),
 ]

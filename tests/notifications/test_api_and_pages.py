@@ -71,6 +71,10 @@ def test_only_admins_manage_webhooks_and_the_secret_is_shown_once(admin_user, ma
     refused = _api(manager).post(f"{API}/subscriptions/", {"webhook": webhook.pk}, format="json")
     assert refused.status_code == 400
     assert _api(admin_user).post(f"{API}/webhooks/{webhook.pk}/test/").status_code == 202
+    assert _api(manager).delete(f"{API}/webhooks/{webhook.pk}/").status_code == 403
+    assert _api(admin_user).delete(f"{API}/webhooks/{webhook.pk}/").status_code == 204
+    webhook.refresh_from_db()
+    assert not webhook.enabled and "notify-admin" in webhook.disabled_reason
 
 
 def test_webhook_urls_are_checked_by_the_api(admin_user, settings):
@@ -118,6 +122,18 @@ def test_pages(admin_user, manager, receiver):
     assert "SIEM &lt;b&gt;" in detail.content.decode()
     test = _page(admin_user).post(f"/notifications/integrations/{webhook.pk}/test/")
     assert test.status_code == 302
+    assert (
+        _page(admin_user).post(f"/notifications/integrations/{webhook.pk}/disable/").status_code
+        == 302
+    )
+    webhook.refresh_from_db()
+    assert not webhook.enabled
+    assert (
+        _page(admin_user).post(f"/notifications/integrations/{webhook.pk}/enable/").status_code
+        == 302
+    )
+    webhook.refresh_from_db()
+    assert webhook.enabled
     assert _page(manager).get("/notifications/events/").status_code == 200
 
 

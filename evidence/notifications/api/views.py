@@ -24,7 +24,7 @@ from evidence.notifications.services.subscriptions import (
     subscription_deactivate,
     webhook_test_event,
 )
-from evidence.notifications.services.webhooks import webhook_create
+from evidence.notifications.services.webhooks import webhook_create, webhook_disable
 from evidence.notifications.tasks import deliveries_send
 from grc.access.roles import can_administer, can_view
 
@@ -95,18 +95,20 @@ class SubscriptionViewSet(
         request=s.WebhookCreateSerializer,
         responses={201: s.WebhookCreatedSerializer},
     ),
+    destroy=extend_schema(summary="Disable a webhook (its log is kept)", tags=TAGS),
 )
 class WebhookViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """Signed webhook integrations (Slack and Teams presets). Administrators only."""
 
     serializer_class = s.WebhookSerializer
     lookup_value_regex = r"[0-9]{1,18}"
-    write_rules = {"create": can_administer, "test": can_administer}
+    write_rules = {"create": can_administer, "test": can_administer, "destroy": can_administer}
 
     def get_queryset(self):
         if not can_administer(self.request.user):
@@ -124,6 +126,9 @@ class WebhookViewSet(
         response = Response(body, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"
         return response
+
+    def perform_destroy(self, instance) -> None:
+        webhook_disable(webhook=instance, reason=f"disabled by {self.request.user.get_username()}")
 
     @extend_schema(
         summary="Send a test event", tags=TAGS, request=None, responses={202: s.DeliverySerializer}

@@ -64,6 +64,14 @@ def webhook_enable(*, webhook: Webhook) -> Webhook:
     return webhook
 
 
+def webhook_disable(*, webhook: Webhook, reason: str) -> Webhook:
+    """Stop sending to it (kept with its delivery log; *Enable again* resumes)."""
+    webhook.enabled, webhook.disabled_at = False, timezone.now()
+    webhook.disabled_reason = reason[:500]
+    webhook.save(update_fields=["enabled", "disabled_at", "disabled_reason"])
+    return webhook
+
+
 @dataclass(frozen=True)
 class AttemptOutcome:
     ok: bool

@@ -23,7 +23,11 @@ from evidence.notifications.services.subscriptions import (
     subscription_deactivate,
     webhook_test_event,
 )
-from evidence.notifications.services.webhooks import webhook_create, webhook_enable
+from evidence.notifications.services.webhooks import (
+    webhook_create,
+    webhook_disable,
+    webhook_enable,
+)
 from evidence.notifications.tasks import deliveries_send
 from grc.access.roles import can_administer, can_view, role_required
 
@@ -143,6 +147,15 @@ def webhook_enable_view(request: HttpRequest, pk: int) -> HttpResponse:
     webhook = get_object_or_404(webhooks_list(), pk=pk)
     webhook_enable(webhook=webhook)
     messages.success(request, "Webhook enabled.")
+    return redirect("notifications:webhook-detail", pk=webhook.pk)
+
+
+@role_required(can_administer)
+@require_POST
+def webhook_disable_view(request: HttpRequest, pk: int) -> HttpResponse:
+    webhook = get_object_or_404(webhooks_list(), pk=pk)
+    webhook_disable(webhook=webhook, reason=f"disabled by {request.user.get_username()}")
+    messages.success(request, "Webhook disabled.")
     return redirect("notifications:webhook-detail", pk=webhook.pk)
 
 
