@@ -180,3 +180,12 @@ def test_admin_never_shows_the_webhook_secret(admin_user, receiver):
     page = _page(admin_user).get(f"/admin/notifications/webhook/{webhook.pk}/change/")
     assert page.status_code == 200
     assert secret not in page.content.decode()
+
+
+def test_unknown_severity_is_refused_by_the_service(auditor):
+    response = _api(auditor).post(
+        f"{API}/subscriptions/", {"min_severity": "urgent"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "min_severity" in response.json()["error"]["fields"]
+    assert not Subscription.objects.exists()
