@@ -154,3 +154,43 @@ def test_events_are_immutable():
     event.title = "rewritten"
     with pytest.raises(Exception, match="immutable"):
         event.save()
+
+
+def test_subscription_filters_framework_control_account_and_severity(manager):
+    from evidence.notifications.models import Subscription
+    from evidence.notifications.services.events import EventSpec, event_fan_out, event_record
+    from tests.factories import ControlMappingFactory, CriterionFactory, FrameworkFactory
+
+    soc2, cis = FrameworkFactory(), FrameworkFactory()
+    control, other_control = ControlFactory(), ControlFactory()
+    ControlMappingFactory(
+        control=control, criterion=CriterionFactory(framework=soc2, section__framework=soc2)
+    )
+    account = AwsAccountFactory()
+    wanted = {
+        "soc2": subscription_create(created_by=manager, user=manager, framework=soc2),
+        "control": subscription_create(created_by=manager, user=manager, control=control),
+        "account": subscription_create(created_by=manager, user=manager, account=account),
+        "high": subscription_create(created_by=manager, user=manager, min_severity="high"),
+    }
+    unwanted = [
+        subscription_create(created_by=manager, user=manager, framework=cis),
+        subscription_create(created_by=manager, user=manager, control=other_control),
+        subscription_create(created_by=manager, user=manager, account=AwsAccountFactory()),
+        subscription_create(created_by=manager, user=manager, min_severity="critical"),
+        subscription_create(created_by=manager, user=manager, event_kinds=["run.failed"]),
+    ]
+    event, _ = event_record(
+        EventSpec(
+            key="f1",
+            kind="control.failing",
+            severity="high",
+            title="t",
+            account_id=account.pk,
+            control_id=control.pk,
+        )
+    )
+    sent = event_fan_out(event)
+    got = set(Subscription.objects.filter(deliveries__pk__in=sent).values_list("pk", flat=True))
+    assert got == {s.pk for s in wanted.values()}
+    assert not got & {s.pk for s in unwanted}
