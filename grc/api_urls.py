@@ -50,6 +50,7 @@ urlpatterns = [
         name="control-history",
     ),
     path("v1/findings/", posture_views.FindingListView.as_view(), name="finding-list"),
+    path("v1/notifications/", include("evidence.notifications.api.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", include("grc.api_urls")),
     path("packets/", include("evidence.packets.urls")),
     path("manual/", include("evidence.manual.urls")),
+    path("notifications/", include("evidence.notifications.urls")),
     path("", include("evidence.collection.urls")),
     path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),

@@ -24,6 +24,7 @@ LAYERS = [
     "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
+    "evidence.notifications",
 ]
 WIRING = "grc"
 LOWER_PARTS = {"models", "services", "selectors"}

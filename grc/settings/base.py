@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
+    "evidence.notifications",
 ]
 
 MIDDLEWARE = [
@@ -251,7 +252,10 @@ SALT_KEY = env.list("GRC_FIELD_ENCRYPTION_SALTS", default=["grc-evidence-account
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).
-GRC_RUN_FINISHED_TASKS = ["evidence.posture.tasks.control_status_rollup_task"]
+GRC_RUN_FINISHED_TASKS = [
+    "evidence.posture.tasks.control_status_rollup_task",
+    "evidence.notifications.tasks.notification_run_finished_task",
+]
 # The longest an accepted risk may last before it must be reviewed again.
 GRC_EXCEPTION_MAX_DAYS = env.int("GRC_EXCEPTION_MAX_DAYS", default=365)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
