@@ -20,6 +20,7 @@ import os
 import time
 import urllib.request
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 import boto3
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
@@ -49,6 +51,9 @@ KEY_CREATED_DAYS_AGO = 100  # the release bot's key: past the 90-day rotation li
 REAPER_TASK = "evidence.collection.tasks.collection_run_reap_task"
 CONTRACTOR = "dana-contractor"
 RELEASE_BOT = "release-bot"
+# Units of one day's run collected at once: moto answers in another process, so threads overlap
+# its work with ours on two cores.
+UNIT_THREADS = 4
 
 
 def progress_path() -> Path:
@@ -176,12 +181,19 @@ def collect_synchronously(account: AwsAccount) -> CollectionRun:
         raise RuntimeError(f"{account} stayed busy for ten minutes")
     units: list[int] = []
     collection_run_execute(run.pk, enqueue_unit=units.append)
-    for unit_id in units:
-        collection_unit_execute(unit_id, enqueue_finish=lambda _run_id: None)
+    with ThreadPoolExecutor(max_workers=UNIT_THREADS) as pool:
+        list(pool.map(_unit_execute, units))
     run = collection_run_finish(run.pk)
     if run.status in CollectionRun.FINISHED_WITH_RESULTS:
         control_status_rollup_update(run_id=run.pk)
     return run
+
+
+def _unit_execute(unit_id: int) -> None:
+    try:
+        collection_unit_execute(unit_id, enqueue_finish=lambda _run_id: None)
+    finally:
+        connection.close()  # each pool thread has its own database connection
 
 
 def first_collection_wait(account: AwsAccount, timeout: float = 600) -> None:

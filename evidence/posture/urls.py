@@ -5,6 +5,7 @@ from evidence.posture.views import controls, frameworks, overview
 urlpatterns = [
     path("", overview.overview, name="overview"),
     path("collections/", overview.collections_partial, name="collections-partial"),
+    path("frameworks/", frameworks.framework_index, name="framework-list"),
     path("frameworks/<str:slug>/", frameworks.framework_detail, name="framework-detail"),
     path("controls/", controls.control_index, name="control-list"),
     path("controls/<str:ref>/", controls.control_detail, name="control-detail"),

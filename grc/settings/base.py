@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grc.access.context_processors.role",
+                "grc.notices.demo_history",
             ],
         },
     },
@@ -138,7 +139,8 @@ MEDIA_ROOT = Path(env.str("GRC_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 
 # Celery. The default filesystem broker lets a separate local worker and beat run with no
 # services; CELERY_BROKER_URL=redis://... is the deployment setting.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem transport ignores the host; naming one keeps kombu from warning about it.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("out", "processed", "control"):
@@ -228,9 +230,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden": {"()": "grc.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        # Django's own debug console handler would print every request error a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["forbidden"]},
+    },
 }
 
 # Evidence

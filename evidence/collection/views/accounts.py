@@ -97,6 +97,18 @@ def account_runs_partial(request: HttpRequest, account_id: str) -> HttpResponse:
     )
 
 
+@role_required(can_view)
+@require_GET
+def account_collect_card_partial(request: HttpRequest, account_id: str) -> HttpResponse:
+    """The collect card alone, polled while a run is active; it stops once the run ends."""
+    account = _account(account_id)
+    return render(
+        request,
+        "includes/collect_card.html",
+        {"account": account, "collections": account_collections([account.pk])[0]},
+    )
+
+
 @role_required(can_manage)
 @require_POST
 def account_collect(request: HttpRequest, account_id: str) -> HttpResponse:
