@@ -21,7 +21,14 @@ DEMO_ROLE = "arn:aws:iam::{account_id}:role/GrcEvidenceReader"
 def history() -> int:
     """Wait for the first collection, then build the simulated history (once per database)."""
     from demo import DEFAULT_REGIONS, seed_demo_account
-    from demo.history import first_collection_wait, history_build, history_exists
+    from demo.history import (
+        HISTORY_DAYS,
+        first_collection_wait,
+        history_build,
+        history_exists,
+        progress_path,
+        progress_write,
+    )
     from evidence.collection.models import AwsAccount
 
     session = boto3.Session(region_name=DEFAULT_REGIONS[0])
@@ -29,6 +36,8 @@ def history() -> int:
     if history_exists(account):
         print("Simulated history already built.")
         return 0
+    progress_path().unlink(missing_ok=True)
+    progress_write(state="waiting", done=0, total=HISTORY_DAYS + 1, days=HISTORY_DAYS)
     first_collection_wait(account)
     figures = history_build(session, account)
     print(f"Simulated history: {figures['days']} days collected in {figures['seconds']} s.")

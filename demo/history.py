@@ -158,7 +158,7 @@ STORY = [
 # Clocks and collections.
 
 
-def _moto_clock(when: dt.datetime | None) -> None:
+def moto_clock_set(when: dt.datetime | None) -> None:
     """Set the moto server's clock (``demo.moto_server``); None returns it to the real time."""
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     body = when.isoformat().encode() if when else b""
@@ -168,7 +168,7 @@ def _moto_clock(when: dt.datetime | None) -> None:
         response.read()
 
 
-def collect_synchronously(account: AwsAccount) -> CollectionRun:
+def collect_synchronously(account: AwsAccount, threads: int = UNIT_THREADS) -> CollectionRun:
     """One real collection, driven through the services in this process instead of Celery."""
     run = None
     for _ in range(600):
@@ -181,8 +181,12 @@ def collect_synchronously(account: AwsAccount) -> CollectionRun:
         raise RuntimeError(f"{account} stayed busy for ten minutes")
     units: list[int] = []
     collection_run_execute(run.pk, enqueue_unit=units.append)
-    with ThreadPoolExecutor(max_workers=UNIT_THREADS) as pool:
-        list(pool.map(_unit_execute, units))
+    if threads > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(_unit_execute, units))
+    else:
+        for unit_id in units:
+            collection_unit_execute(unit_id, enqueue_finish=lambda _run_id: None)
     run = collection_run_finish(run.pk)
     if run.status in CollectionRun.FINISHED_WITH_RESULTS:
         control_status_rollup_update(run_id=run.pk)
@@ -223,20 +227,42 @@ def _at(days_ago: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, COLLECT_AT))
 
 
-def _day(session: boto3.Session, account: AwsAccount, days_ago: int, collect: bool) -> str:
+Clock = Callable[[dt.datetime | None], None]
+
+
+def _day(
+    session: boto3.Session,
+    account: AwsAccount,
+    days_ago: int,
+    *,
+    collect: bool,
+    clock: Clock,
+    threads: int = UNIT_THREADS,
+) -> str:
     """Travel to the morning ``days_ago`` days back, make that day's changes, collect."""
     when = _at(days_ago)
-    _moto_clock(when)
+    clock(when)
     with time_machine.travel(when, tick=True):
         for change in STORY:
             if change.days_ago == days_ago:
                 change.apply(session, account.account_id)
                 logger.info("%s: %s", when.date(), change.what)
-        return collect_synchronously(account).status if collect else "not collected"
+        return collect_synchronously(account, threads).status if collect else "not collected"
 
 
-def history_build(session: boto3.Session, account: AwsAccount, days: int = HISTORY_DAYS) -> dict:
-    """Collect ``account`` on each of the ``days`` days before today, then once more now."""
+def history_build(
+    session: boto3.Session,
+    account: AwsAccount,
+    days: int = HISTORY_DAYS,
+    *,
+    clock: Clock = moto_clock_set,
+    threads: int = UNIT_THREADS,
+) -> dict:
+    """Collect ``account`` on each of the ``days`` days before today, then once more now.
+
+    ``clock`` sets the AWS side's clock (the moto server's); an in-process moto shares this
+    process's clock, so tests pass a no-op (and one thread: an in-memory test database).
+    """
     started = time.monotonic()
     total = days + 1
     progress_write(state="building", done=0, total=total, days=days, started_at=_now_iso())
@@ -244,18 +270,18 @@ def history_build(session: boto3.Session, account: AwsAccount, days: int = HISTO
     try:
         for change in STORY:
             if change.days_ago > days:  # made before the first collected day
-                _day(session, account, change.days_ago, collect=False)
+                _day(session, account, change.days_ago, collect=False, clock=clock)
         for done, days_ago in enumerate(range(days, 0, -1), start=1):
-            status = _day(session, account, days_ago, collect=True)
+            status = _day(session, account, days_ago, collect=True, clock=clock, threads=threads)
             logger.info("day -%s collected: %s", days_ago, status)
             progress_write(done=done)
-        _moto_clock(None)
-        collect_synchronously(account)  # today, at the real time, after the story's changes
+        clock(None)
+        collect_synchronously(account, threads)  # today, at the real time, after the changes
     except Exception as exc:
         progress_write(state="failed", error=str(exc)[:500])
         raise
     finally:
-        _moto_clock(None)
+        clock(None)
         _reaper_enabled(True)
     seconds = round(time.monotonic() - started, 1)
     progress_write(state="done", done=total, seconds=seconds, finished_at=_now_iso())
