@@ -29,6 +29,7 @@ import boto3
 import time_machine
 from django.conf import settings
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
@@ -250,6 +251,15 @@ def _day(
         return collect_synchronously(account, threads).status if collect else "not collected"
 
 
+def _sqlite_quick_commits(sender: Any, connection: Any, **_: Any) -> None:
+    """The demo's SQLite file: commit without waiting for the disk (a power cut could lose the
+    last days of simulated history, nothing else), and let the web pages read while it writes."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=OFF")
+
+
 def history_build(
     session: boto3.Session,
     account: AwsAccount,
@@ -265,6 +275,9 @@ def history_build(
     """
     started = time.monotonic()
     total = days + 1
+    connection_created.connect(_sqlite_quick_commits)  # the unit threads' connections
+    if connection.connection is not None:
+        _sqlite_quick_commits(None, connection)
     progress_write(state="building", done=0, total=total, days=days, started_at=_now_iso())
     _reaper_enabled(False)
     try:
