@@ -14,6 +14,11 @@ urlpatterns = [
         accounts.account_collect_card_partial,
         name="account-collect-card",
     ),
+    path(
+        "accounts/<str:account_id>/test-connection/",
+        accounts.account_connection_test_view,
+        name="account-connection-test",
+    ),
     path("runs/<int:run_id>/", runs.run_detail, name="run-detail"),
     path("evidence/<str:sha256>/", documents.evidence_detail, name="evidence-detail"),
 ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from evidence.collection.models import CollectionRun
 from evidence.collection.templatetags.durations import duration_text
+from tests.evidence.conftest import aws  # noqa: F401
 from tests.factories import (
     CheckResultFactory,
     CollectionRunFactory,
@@ -217,3 +218,35 @@ def test_redoc_loads_nothing_from_the_internet(auditor_client):
 
     assert "googleapis" not in body and "gstatic" not in body and "cdn." not in body
     assert "redoc.standalone.js" in body
+
+
+def test_connection_test_shows_identity_and_readable_services(aws, manager_client):  # noqa: F811
+    from evidence.collection.services.accounts import account_create
+    from tests.evidence.conftest import MOTO_ACCOUNT, ROLE_ARN
+
+    account = account_create(
+        account_id=MOTO_ACCOUNT,
+        name="Acme",
+        role_arn=ROLE_ARN,
+        external_id="ext-secret-7f3a",
+        regions=["us-east-1"],
+    )
+
+    response = manager_client.post(reverse("account-connection-test", args=[account.account_id]))
+
+    report = response.context["connection"]
+    assert report.assumed and report.identity["Account"] == MOTO_ACCOUNT
+    assert {probe.service for probe in report.probes if probe.ok} >= {"iam", "s3", "ec2"}
+    assert "Connected" in response.content.decode()
+
+
+def test_connection_test_shows_why_a_role_cannot_be_assumed(dashboard, manager_client):
+    account = dashboard.accounts[0]
+    type(account).objects.filter(pk=account.pk).update(
+        role_arn="arn:aws:iam::111111111111:user/not-a-role"
+    )
+
+    response = manager_client.post(reverse("account-connection-test", args=[account.account_id]))
+
+    assert not response.context["connection"].assumed
+    assert "The role could not be assumed" in response.content.decode()

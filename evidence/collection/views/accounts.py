@@ -16,6 +16,7 @@ from evidence.collection.selectors.accounts import (
     accounts_visible,
 )
 from evidence.collection.services.accounts import account_create, account_schedule_set
+from evidence.collection.services.connection import account_connection_test
 from evidence.collection.services.runs import (
     CollectionAlreadyRunning,
     CollectionNotStarted,
@@ -62,10 +63,7 @@ def account_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(can_view)
-@require_GET
-def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
-    account = _account(account_id)
+def _detail(request: HttpRequest, account: AwsAccount, **extra: object) -> HttpResponse:
     collections = account_collections([account.pk])[0]
     return render(
         request,
@@ -76,8 +74,23 @@ def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
             "schedule_form": ScheduleForm(initial={"every_hours": collections.schedule_hours}),
             "runs": account_runs_page(account, request.GET.get("page")),
             "polling": collections.active_run is not None,
+            **extra,
         },
     )
+
+
+@role_required(can_view)
+@require_GET
+def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
+    return _detail(request, _account(account_id))
+
+
+@role_required(can_manage)
+@require_POST
+def account_connection_test_view(request: HttpRequest, account_id: str) -> HttpResponse:
+    """Assume the role now and try one read per service; the page shows what worked."""
+    account = get_object_or_404(AwsAccount, account_id=account_id)  # needs the external id
+    return _detail(request, account, connection=account_connection_test(account=account))
 
 
 @role_required(can_view)
