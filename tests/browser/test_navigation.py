@@ -99,6 +99,7 @@ def test_every_nav_link_as_each_role_after_the_demo_history(browser, demo_site):
         "/",
         *everyone,
         "/api/keys/",
+        "/users/",
         "/admin/",
     ]
     assert walk_navigation(browser, demo_site, "maria") == ["/", *everyone]

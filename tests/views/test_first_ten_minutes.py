@@ -33,7 +33,7 @@ def admin_client(db) -> Client:
 
 
 NAV_FOR_EVERYONE = ["/", "/frameworks/", "/controls/", "/accounts/", "/packets/", "/api/docs/"]
-NAV_FOR_ADMINS = ["/api/keys/", "/admin/"]
+NAV_FOR_ADMINS = ["/api/keys/", "/users/", "/admin/"]
 
 
 def nav_links(body: str) -> list[str]:
@@ -250,3 +250,28 @@ def test_connection_test_shows_why_a_role_cannot_be_assumed(dashboard, manager_c
 
     assert not response.context["connection"].assumed
     assert "The role could not be assumed" in response.content.decode()
+
+
+def test_admin_invites_a_user_and_sets_roles(admin_client, dashboard):
+    from django.contrib.auth import get_user_model
+
+    from grc.access.roles import role_of
+
+    response = admin_client.post(
+        reverse("user-list"), {"username": "ade", "email": "ade@example.com", "role": "Auditor"}
+    )
+
+    assert response.status_code == 200
+    password = response.context["password"]
+    ade = get_user_model().objects.get(username="ade")
+    assert role_of(ade) == "Auditor" and ade.check_password(password)
+    assert (
+        "no-cache" in response.headers["Cache-Control"]
+        or "max-age=0" in response.headers["Cache-Control"]
+    )
+    admin_client.post(reverse("user-role", args=[ade.pk]), {"role": "Compliance manager"})
+    assert role_of(ade) == "Compliance manager"
+    client = Client()
+    client.force_login(ade)
+    assert client.get(reverse("user-list")).status_code == 403  # managers do not manage users
+    assert "ade" in admin_client.get(reverse("user-list")).content.decode()
