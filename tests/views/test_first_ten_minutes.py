@@ -119,6 +119,7 @@ def test_run_page_shows_units_and_is_linked_from_runs_and_evidence(dashboard, au
     )
     evidence = auditor_client.get(reverse("evidence-detail", args=[result.evidence.sha256]))
     assert link in evidence.content.decode()
+    assert 'href="/controls/NET-01/"' in evidence.content.decode()  # back to its control
     assert auditor_client.get(reverse("run-detail", args=[999999])).status_code == 404
 
 
