@@ -276,3 +276,25 @@ def test_admin_invites_a_user_and_sets_roles(admin_client, dashboard):
     client.force_login(ade)
     assert client.get(reverse("user-list")).status_code == 403  # managers do not manage users
     assert "ade" in admin_client.get(reverse("user-list")).content.decode()
+
+
+def test_registration_tests_the_connection_and_says_unverified(dashboard, manager_client, aws):  # noqa: F811
+    data = {
+        "name": "Data",
+        "account_id": "333333333333",
+        "role_arn": "arn:aws:iam::333333333333:role/GrcEvidenceReader",
+        "external_id": "x",  # AWS refuses an external id this short: the role is not assumed
+        "regions": "us-east-1",
+        "schedule_hours": "24",
+    }
+
+    response = manager_client.post(reverse("account-register"), data, follow=True)
+
+    body = response.content.decode()
+    assert "unverified: the role could not be assumed" in body and "ExternalId" in body
+
+    data.update(account_id="444444444444", role_arn="arn:aws:iam::444444444444:role/R")
+    data["external_id"] = "long-enough-external-id"
+    body = manager_client.post(reverse("account-register"), data, follow=True).content.decode()
+    assert "and connected as arn:aws:sts::444444444444:assumed-role/R/" in body
+    assert "services readable" in body

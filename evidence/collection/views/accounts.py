@@ -16,7 +16,7 @@ from evidence.collection.selectors.accounts import (
     accounts_visible,
 )
 from evidence.collection.services.accounts import account_create, account_schedule_set
-from evidence.collection.services.connection import account_connection_test
+from evidence.collection.services.connection import ConnectionReport, account_connection_test
 from evidence.collection.services.runs import (
     CollectionAlreadyRunning,
     CollectionNotStarted,
@@ -53,13 +53,35 @@ def account_register(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)  # e.g. the account id is already registered
         else:
-            messages.success(request, f"Registered {account.name} ({account.account_id}).")
+            _registered_message(request, account, account_connection_test(account=account))
             return redirect("account-detail", account_id=account.account_id)
     return render(
         request,
         "collection/awsaccount_form.html",
         {"form": form},
         status=400 if form.errors else 200,
+    )
+
+
+def _registered_message(
+    request: HttpRequest, account: AwsAccount, connection: ConnectionReport
+) -> None:
+    """Registration tests the connection at once, so a wrong role is never silently saved."""
+    if not connection.assumed:
+        messages.warning(
+            request,
+            f"Registered {account.name} ({account.account_id}), unverified: the role could not "
+            f"be assumed ({connection.error}). Fix the role or external id, then test the "
+            "connection again; collections fail until it works.",
+        )
+        return
+    readable = len(connection.probes) - len(connection.unreadable)
+    refused = ", ".join(probe.service for probe in connection.unreadable)
+    messages.success(
+        request,
+        f"Registered {account.name} ({account.account_id}) and connected as "
+        f"{connection.identity.get('Arn', '?')}: {readable} of {len(connection.probes)} services "
+        f"readable{f'; refused: {refused}' if refused else ''}.",
     )
 
 
