@@ -254,7 +254,7 @@ def _day(
 def _sqlite_quick_commits(sender: Any, connection: Any, **_: Any) -> None:
     """The demo's SQLite file: commit without waiting for the disk (a power cut could lose the
     last days of simulated history, nothing else), and let the web pages read while it writes."""
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=OFF")
@@ -296,6 +296,7 @@ def history_build(
     finally:
         clock(None)
         _reaper_enabled(True)
+        connection_created.disconnect(_sqlite_quick_commits)
     seconds = round(time.monotonic() - started, 1)
     progress_write(state="done", done=total, seconds=seconds, finished_at=_now_iso())
     return {"days": days, "seconds": seconds}
