@@ -165,7 +165,7 @@ def moto_clock_set(when: dt.datetime | None) -> None:
     body = when.isoformat().encode() if when else b""
     # The endpoint was checked to be a loopback http:// URL by demo.__main__.
     request = urllib.request.Request(f"{endpoint}/_demo/clock", data=body, method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  # nosec B310 (loopback)
         response.read()
 
 
