@@ -3,13 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from grc.access.urls import auth_urlpatterns
+from grc.access.urls import auth_urlpatterns, user_urlpatterns
 from grc.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("auth/", include(auth_urlpatterns)),
+    path("users/", include(user_urlpatterns)),
     path("api/", include("grc.api_urls")),
     path("packets/", include("evidence.packets.urls")),
     path("manual/", include("evidence.manual.urls")),

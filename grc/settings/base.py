@@ -17,7 +17,7 @@ env = environ.Env()
 DATA_DIR = Path(env.str("GRC_DATA_DIR", default=str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# Debug is off unless asked for: scripts/run (the local demo) sets DJANGO_DEBUG=1.
+# Debug is off unless DJANGO_DEBUG asks for it (scripts/run leaves it off: styled error pages).
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grc.access.context_processors.role",
+                "grc.notices.demo_history",
             ],
         },
     },
@@ -143,7 +144,8 @@ MEDIA_ROOT = Path(env.str("GRC_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 
 # Celery. The default filesystem broker lets a separate local worker and beat run with no
 # services; CELERY_BROKER_URL=redis://... is the deployment setting.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem transport ignores the host; naming one keeps kombu from warning about it.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("out", "processed", "control"):
@@ -219,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "CheckResultStatusEnum": "evidence.collection.models.results.CheckResult.Status",
@@ -240,9 +244,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden": {"()": "grc.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        # Django's own debug console handler would print every request error a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["forbidden"]},
+    },
 }
 
 # Evidence

@@ -174,7 +174,16 @@ def collected_history(session: boto3.Session, capture) -> Demo:
 
 
 @pytest.fixture
-def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch, screenshot_dir):  # noqa: F811
+def site(
+    aws,  # noqa: F811
+    live_server,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    screenshot_dir,
+    settings,
+    tmp_path,
+):
+    settings.DATA_DIR = tmp_path  # no local demo's history banner in these pages
     demo = collected_history(aws, django_capture_on_commit_callbacks)
     for username, role in (("maria", Role.MANAGER), ("ade", Role.AUDITOR)):
         user = UserFactory(username=username)

@@ -29,6 +29,9 @@ def aws(monkeypatch) -> Iterator[boto3.Session]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # thousands of public snapshots
+    # Assumed-role sessions are cached per process; one from an earlier test's moto would carry
+    # credentials this moto never issued (its caller identity becomes moto's default user).
+    monkeypatch.setattr("evidence.collection.services.runs._sessions", {})
     with mock_aws():
         yield boto3.Session(region_name="us-east-1")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from evidence.collection.models import CollectionRun
@@ -16,4 +17,12 @@ def collection_runs_unstarted(*, older_than: dt.timedelta) -> list[int]:
         CollectionRun.objects.filter(
             status=CollectionRun.Status.QUEUED, created_at__lt=cutoff
         ).values_list("pk", flat=True)
+    )
+
+
+def collection_run_read(run_id: int) -> CollectionRun:
+    """One run with its account and units, for the run page. Two queries; 404 if absent."""
+    return get_object_or_404(
+        CollectionRun.objects.select_related("account", "requested_by").prefetch_related("units"),
+        pk=run_id,
     )

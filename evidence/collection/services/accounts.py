@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from evidence.collection.models import AwsAccount
@@ -59,12 +61,15 @@ def account_schedule_set(*, account: AwsAccount, every_hours: int) -> PeriodicTa
         every=every_hours, period=IntervalSchedule.HOURS
     )
     if account.schedule is None:
+        # Beat's first fire is start_time; without one it is "interval after beat next
+        # loads the task", which no page could tell.
         account.schedule = PeriodicTask.objects.create(
             name=f"Collect AWS account {account.account_id} (#{account.pk})",
             task=SCHEDULED_TASK,
             args=json.dumps([account.pk]),
             interval=interval,
             enabled=account.enabled,
+            start_time=timezone.now() + dt.timedelta(hours=every_hours),
         )
         account.save(update_fields=["schedule"])
     else:
