@@ -1,5 +1,8 @@
 """The API test fixtures (users, keys, the secret scan), shared with the hardening tests."""
 
+import pytest
+from django.test import Client
+
 from tests.api.conftest import (  # noqa: F401
     api_settings_for_tests,
     auditor_client,
@@ -9,3 +12,10 @@ from tests.api.conftest import (  # noqa: F401
     secret_scan,
     users,
 )
+
+
+@pytest.fixture
+def session_manager(users) -> Client:
+    client = Client()
+    client.force_login(users["manager"])
+    return client
