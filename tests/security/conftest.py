@@ -15,7 +15,7 @@ from tests.api.conftest import (  # noqa: F401
 
 
 @pytest.fixture
-def session_manager(users) -> Client:
+def session_manager(users) -> Client:  # noqa: F811
     client = Client()
     client.force_login(users["manager"])
     return client
