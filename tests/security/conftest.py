@@ -12,6 +12,7 @@ from tests.api.conftest import (  # noqa: F401
     secret_scan,
     users,
 )
+from tests.evidence.conftest import account, aws  # noqa: F401
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from evidence.collection.models import AwsAccount, CheckResult, CollectionRun, CollectionUnit
 from evidence.collection.services.runs import collection_run_execute
-from tests.evidence.conftest import account, aws, run_collection  # noqa: F401
+from tests.evidence.conftest import run_collection
 
 
 def test_a_duplicated_region_is_collected_once(aws, account, django_capture_on_commit_callbacks):
