@@ -128,10 +128,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in: local passwords and/or OpenID Connect (see "Security settings" in the README).
+GRC_LOCAL_PASSWORDS = env.bool("GRC_LOCAL_PASSWORDS", default=True)
+GRC_OIDC_ENABLED = env.bool("GRC_OIDC_ENABLED", default=False)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if GRC_LOCAL_PASSWORDS else []),
+    *(["grc.access.oidc.GroupRoleOIDCBackend"] if GRC_OIDC_ENABLED else []),
 ]
+OIDC_RP_CLIENT_ID = env.str("GRC_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("GRC_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("GRC_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("GRC_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("GRC_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("GRC_OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("GRC_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("GRC_OIDC_SCOPES", default="openid email profile groups")
+OIDC_TIMEOUT = 10
+GRC_OIDC_ISSUER = env.str("GRC_OIDC_ISSUER", default="")
+# The ID token / userinfo claim listing the user's IdP groups, and IdP group -> role
+# (admin, manager or auditor), e.g. GRC_OIDC_ROLE_GROUPS="grc-admins=admin,grc-auditors=auditor".
+GRC_OIDC_GROUPS_CLAIM = env.str("GRC_OIDC_GROUPS_CLAIM", default="groups")
+GRC_OIDC_ROLE_GROUPS = env.dict("GRC_OIDC_ROLE_GROUPS", default={})
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
