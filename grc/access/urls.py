@@ -1,4 +1,4 @@
-"""Sign-in pages (password and OpenID Connect) and the administrators' API key pages (mounted under /api/keys/)."""
+"""Sign-in pages (password and OpenID Connect) and the API key pages (under /api/keys/)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
