@@ -33,17 +33,20 @@ class WorkerHeartbeatStep(bootsteps.StartStopStep):
         booted_at = timezone.now()
 
         def beat() -> None:
-            from django.db import close_old_connections
+            from django.db import connection
 
             from evidence.collection.services.workers import worker_heartbeat_record
 
             try:
-                close_old_connections()
                 worker_heartbeat_record(hostname=worker.hostname, booted_at=booted_at)
             except Exception as exc:  # the database may be down; the next beat tries again
                 logger.warning("worker heartbeat not recorded: %r", exc)
+            finally:
+                # No connection stays open in the main process: pool children and an embedded
+                # beat are forked from it, and a forked SQLite handle corrupts reads.
+                connection.close()
 
-        beat()
+        # The first beat comes one interval after start, once the pool has forked.
         self.timer_ref = worker.timer.call_repeatedly(settings.GRC_WORKER_HEARTBEAT_SECONDS, beat)
 
     def stop(self, worker: Any) -> None:

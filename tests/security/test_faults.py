@@ -26,7 +26,7 @@ from tests.factories import FrameworkFactory
 CLOSED = "redis://127.0.0.1:9/0"  # nothing listens on port 9
 # Real commits: in production no transaction wraps a view, so the after-commit send runs inside
 # the request and its failure reaches the response.
-committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+committing = pytest.mark.django_db(transaction=True)
 
 
 def _reset_pools() -> None:
@@ -48,7 +48,7 @@ def broker_down():
 
 
 @committing
-def test_collect_now_with_the_broker_down(manager_client, aws_account, broker_down):
+def test_collect_now_with_the_broker_down(role_groups, manager_client, aws_account, broker_down):
     response = manager_client.post(
         "/api/v1/collection-runs/", {"account": aws_account.account_id}, format="json"
     )
@@ -63,14 +63,18 @@ def test_collect_now_with_the_broker_down(manager_client, aws_account, broker_do
 
 
 @committing
-def test_collect_now_in_the_ui_with_the_broker_down(session_manager, aws_account, broker_down):
+def test_collect_now_in_the_ui_with_the_broker_down(
+    role_groups, session_manager, aws_account, broker_down
+):
     response = session_manager.post(f"/accounts/{aws_account.account_id}/collect/", follow=True)
     assert "could not start" in response.content.decode()
     assert CollectionRun.objects.get().status == CollectionRun.Status.FAILED
 
 
 @committing
-def test_after_the_broker_returns_the_next_collection_starts(manager_client, aws_account):
+def test_after_the_broker_returns_the_next_collection_starts(
+    role_groups, manager_client, aws_account
+):
     conf = celery_app.conf
     saved = {key: conf[key] for key in ("broker_url", "broker_write_url")}
     conf.update(broker_url=CLOSED, broker_write_url=CLOSED)
@@ -91,7 +95,7 @@ def test_after_the_broker_returns_the_next_collection_starts(manager_client, aws
 
 
 @committing
-def test_packet_request_with_the_broker_down(manager_client, aws_account, broker_down):
+def test_packet_request_with_the_broker_down(role_groups, manager_client, aws_account, broker_down):
     FrameworkFactory(slug="soc2-2017")
     today = timezone.localdate()
     response = manager_client.post(
