@@ -1,10 +1,18 @@
 """Collect a large fake account from a moto server over real HTTP and print what it cost.
 
     .venv/bin/python bench/collect.py [--buckets 500] [--users 300] [--security-groups 500]
+        [--snapshots 50] [--no-bucket-region]
 
-Seeds buckets, IAM users (with a console password and an access key each), security groups and
-log groups spread over two regions, then runs ``collect_account`` with AWS_ENDPOINT_URL pointing
-at the server. Prints wall time, API calls and calls per resource per service; asserts nothing.
+Seeds buckets (every other one with bucket-level block public access, AWS's default for new
+buckets), IAM users (with a console password and an access key each), security groups, log
+groups and EBS snapshots (a fifth of them public) spread over two regions, then runs
+``collect_account`` with AWS_ENDPOINT_URL pointing at the server. Prints wall time, API calls,
+calls per resource per service, calls per bucket and the operations behind them; asserts nothing.
+
+moto's ListBuckets leaves out ``BucketRegion``, which AWS returns; the benchmark adds it to the
+response (all buckets are seeded in the first region) unless ``--no-bucket-region`` measures the
+GetBucketLocation fallback. moto also ignores DescribeSnapshots' RestorableByUserIds filter, so
+the public-snapshot listing returns every owned snapshot there: the call count is what matters.
 """
 
 from __future__ import annotations
@@ -50,9 +58,26 @@ def run_all(tasks: Iterable[Callable[[], Any]], workers: int = 16) -> None:
             future.result()
 
 
-def seed(session: boto3.Session, buckets: int, users: int, groups: int, log_groups: int) -> None:
+BLOCK_ALL = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
+def seed_bucket(s3: Any, n: int) -> None:
+    name = f"bench-bucket-{n:04d}"
+    s3.create_bucket(Bucket=name)
+    if n % 2 == 0:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=BLOCK_ALL)
+
+
+def seed(
+    session: boto3.Session, buckets: int, users: int, groups: int, log_groups: int, snapshots: int
+) -> None:
     s3, iam = session.client("s3"), session.client("iam")
-    run_all(lambda n=n: s3.create_bucket(Bucket=f"bench-bucket-{n:04d}") for n in range(buckets))
+    run_all(lambda n=n: seed_bucket(s3, n) for n in range(buckets))
 
     def user(n: int) -> None:
         name = f"bench-user-{n:04d}"
@@ -63,6 +88,21 @@ def seed(session: boto3.Session, buckets: int, users: int, groups: int, log_grou
     run_all(lambda n=n: user(n) for n in range(users))
     for index, region in enumerate(REGIONS):
         seed_region(session, region, range(index, groups, len(REGIONS)), log_groups)
+        seed_snapshots(session, region, snapshots)
+
+
+def seed_snapshots(session: boto3.Session, region: str, count: int) -> None:
+    ec2 = session.client("ec2", region_name=region)
+    volume_id = ec2.create_volume(AvailabilityZone=f"{region}a", Size=1)["VolumeId"]
+    for n in range(count):
+        snapshot_id = ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"]
+        if n % 5 == 0:
+            ec2.modify_snapshot_attribute(
+                SnapshotId=snapshot_id,
+                Attribute="createVolumePermission",
+                OperationType="add",
+                GroupNames=["all"],
+            )
 
 
 def seed_region(session: boto3.Session, region: str, groups: range, log_groups: int) -> None:
@@ -91,9 +131,12 @@ class CallCounter:
 
     def __init__(self, session: boto3.Session) -> None:
         self.calls: collections.Counter[str] = collections.Counter()
+        self.operations: collections.Counter[tuple[str, str]] = collections.Counter()
+        self.per_bucket: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
         self._current = threading.local()
         session.events.register("before-call", self._count)
+        session.events.register("before-parameter-build.s3", self._bucket)
         load_checks()
         for name, reader in list(SERVICES.items()):
             SERVICES[name] = ServiceReader(name, reader.scope, self._attributed(name, reader.fetch))
@@ -109,6 +152,22 @@ class CallCounter:
         service = getattr(self._current, "service", model.service_model.service_name)
         with self._lock:
             self.calls[service] += 1
+            self.operations[(service, model.name)] += 1
+
+    def _bucket(self, params: dict[str, Any], **kwargs: Any) -> None:
+        if "Bucket" in params:
+            with self._lock:
+                self.per_bucket[params["Bucket"]] += 1
+
+
+def add_bucket_region(session: boto3.Session) -> None:
+    """What AWS's ListBuckets returns and moto's leaves out (see the module docstring)."""
+
+    def add(parsed: dict[str, Any], **kwargs: Any) -> None:
+        for bucket in parsed.get("Buckets", []):
+            bucket.setdefault("BucketRegion", REGIONS[0])
+
+    session.events.register("after-call.s3.ListBuckets", add)
 
 
 def resources_per_service(outcome: CollectionOutcome) -> dict[str, int]:
@@ -131,6 +190,16 @@ def report(outcome: CollectionOutcome, counter: CallCounter, seconds: float) -> 
         calls, count = counter.calls.get(service, 0), resources.get(service, 0)
         per = f"{calls / count:.2f}" if count else "-"
         print(f"{service:<16}{calls:>10}{count:>11}{per:>16}")
+    per_bucket = sorted(counter.per_bucket.values())
+    if per_bucket:
+        print(
+            f"\nS3 calls per bucket: min {per_bucket[0]}, max {per_bucket[-1]}, "
+            f"mean {sum(per_bucket) / len(per_bucket):.2f} over {len(per_bucket)} buckets"
+        )
+    print("\noperations (service: operation x calls):")
+    for service in sorted(counter.calls):
+        made = sorted((op, n) for (svc, op), n in counter.operations.items() if svc == service)
+        print(f"  {service}: " + ", ".join(f"{op} x{n}" for op, n in made))
     for error in outcome.errors:
         print(f"unit error: {error.service} {error.region}: {error.reason[:100]}")
     errors = collections.Counter(r.check_id for r in outcome.results if r.status.value == "ERROR")
@@ -143,6 +212,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--security-groups", type=int, default=500)
     parser.add_argument("--log-groups", type=int, default=100, help="per region")
+    parser.add_argument("--snapshots", type=int, default=50, help="per region")
+    parser.add_argument("--no-bucket-region", action="store_true")
     parser.add_argument("--max-workers", type=int, default=8)
     args = parser.parse_args()
     # APIs moto's server lacks (Access Analyzer, SSM instance information) answer 500 with a
@@ -156,14 +227,24 @@ def main() -> None:
     try:
         session = boto3.Session(region_name=REGIONS[0])
         started = time.perf_counter()
-        seed(session, args.buckets, args.users, args.security_groups, args.log_groups)
+        seed(
+            session,
+            args.buckets,
+            args.users,
+            args.security_groups,
+            args.log_groups,
+            args.snapshots,
+        )
         print(
             f"seeded {args.buckets} buckets, {args.users} users, {args.security_groups} security "
-            f"groups, {args.log_groups} log groups x {len(REGIONS)} regions "
+            f"groups, {args.log_groups} log groups and {args.snapshots} snapshots x "
+            f"{len(REGIONS)} regions "
             f"in {time.perf_counter() - started:.1f} s (moto server at {host}:{port})"
         )
         collector_session = boto3.Session(region_name=REGIONS[0])
         counter = CallCounter(collector_session)
+        if not args.no_bucket_region:
+            add_bucket_region(collector_session)
         started = time.perf_counter()
         outcome = collect_account(
             collector_session,

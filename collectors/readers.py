@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.parsers import ResponseParserError
 
 from collectors.registry import CHECKS
 from collectors.types import ApiCall, CheckContext, CheckResult, Status
 
 T = TypeVar("T")
+
+# What an AWS call can raise for a fault on AWS's side or the network's. botocore raises
+# ResponseParserError (a plain Exception) when a query or EC2 endpoint answers with non-XML.
+AWS_FAULTS: tuple[type[Exception], ...] = (ClientError, BotoCoreError, ResponseParserError)
 
 MAX_REASON = 300
 PAGINATION_PARAMS = frozenset({"NextToken", "nextToken", "Marker", "MaxItems", "MaxResults"})
@@ -48,15 +54,44 @@ def paginate(client: Any, method: str, key: str, **params: Any) -> list[Any]:
 
 
 def error_reason(exc: BaseException) -> str:
-    """A short, secret-free reason for an AWS failure (error code and message)."""
+    """A short, secret-free reason for an AWS failure: the AWS error code and message.
+
+    An endpoint or proxy that answers with an HTML page (a 500 from a load balancer, say) has
+    no AWS error code: botocore then reports the HTTP status as the code and, for JSON
+    protocols, the page as the message, or fails to parse it (query and EC2 protocols). The
+    page is replaced by the HTTP status phrase so no markup reaches a reason.
+    """
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
-        reason = f"{error.get('Code', 'ClientError')}: {error.get('Message', '')}"
+        code = str(error.get("Code") or "ClientError")
+        message = str(error.get("Message") or "")
+        if _is_markup(message):
+            message = (
+                f"{_status_phrase(exc)} (the endpoint answered with a web page, not an AWS error)"
+            )
+        reason = f"{code}: {message}"
+    elif isinstance(exc, ResponseParserError):
+        # botocore appends the unparsed body after the first line; keep only the first line.
+        first_line = str(exc).split("\n", 1)[0].rstrip(":")
+        reason = f"ResponseParserError: {first_line}"
     else:
         reason = f"{type(exc).__name__}: {exc}"
-    # Some endpoints answer errors with an HTML page; keep reasons one short line.
     reason = " ".join(reason.split())
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 3] + "..."
+
+
+def _is_markup(message: str) -> bool:
+    text = message.lstrip().lower()
+    return text.startswith("<") and ("html" in text[:200] or text.startswith("<?xml"))
+
+
+def _status_phrase(exc: ClientError) -> str:
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    if not isinstance(status, int):
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        status = int(code) if code.isdigit() else None
+    phrase = http.client.responses.get(status, "") if status else ""
+    return f"HTTP {status} {phrase}".strip() if status else "unreadable error response"
 
 
 def error_code(exc: ClientError) -> str:
@@ -85,7 +120,7 @@ def guarded(
         if missing is not None and error_code(exc) in missing:
             return missing[error_code(exc)]
         return ReadError(reason=error_reason(exc), source=source)
-    except BotoCoreError as exc:
+    except (BotoCoreError, ResponseParserError) as exc:
         return ReadError(reason=error_reason(exc), source=source)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from collectors.guidance import GUIDANCE, Guidance
 from collectors.types import CheckSpec, Evaluate, Scope, Severity
 
 Fetch = Callable[[Any, str], Any]  # (boto3.Session, region) -> service snapshot
@@ -90,3 +91,8 @@ def _import_check_modules() -> None:
 
 def checks_for_service(name: str) -> list[CheckSpec]:
     return [spec for spec in load_checks().values() if spec.service == name]
+
+
+def guidance_for(check_id: str) -> Guidance | None:
+    """Rationale, console steps and CLI command for a check; None for an unknown check id."""
+    return GUIDANCE.get(check_id)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
-from collectors.readers import error_code, error_reason
+from collectors.readers import AWS_FAULTS, error_code, error_reason
 from collectors.registry import CHECKS, SERVICES, checks_for_service, load_checks
 from collectors.session import (
     ClientFactory,
@@ -93,7 +93,7 @@ def _read_failure_reason(exc: Exception, region: str) -> str:
         if error_code(exc) in REGION_DISABLED_CODES and region != GLOBAL_REGION:
             reason += f" (is {region} enabled for the account?)"
         return reason
-    if isinstance(exc, BotoCoreError):
+    if isinstance(exc, AWS_FAULTS):
         return error_reason(exc)
     return f"read failed: {type(exc).__name__}: {exc}"
 
@@ -104,7 +104,7 @@ def _evaluate(spec: CheckSpec, snapshot: Any, context: CheckContext) -> list[Che
     try:
         for result in spec.evaluate(snapshot, context):
             results.append(result)
-    except (ClientError, BotoCoreError) as exc:
+    except AWS_FAULTS as exc:
         results.append(_error_result(spec, context.account_id, context.region, error_reason(exc)))
     except Exception as exc:
         # A bug in one check must not lose the rest of the run: report it as data, log the trace.
@@ -137,7 +137,7 @@ def run_unit(
     try:
         snapshot = SERVICES[service_name].fetch(factory, fetch_region)
     except Exception as exc:
-        if not isinstance(exc, ClientError | BotoCoreError):
+        if not isinstance(exc, AWS_FAULTS):
             logger.exception("reading %s in %s failed", service_name, region)
         reason = _read_failure_reason(exc, region)
         results = [_error_result(spec, account_id, region, reason) for spec in specs]

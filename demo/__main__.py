@@ -43,6 +43,9 @@ def main() -> int:
             regions=list(DEFAULT_REGIONS),
         )
         print(f"Registered {account}.")
+    from demo.manual import seed_manual_evidence
+
+    print(seed_manual_evidence())
     try:
         run = collection_run_start(account=account, trigger=CollectionRun.Trigger.MANUAL)
     except CollectionNotStarted as exc:

@@ -21,7 +21,8 @@ CIS_ALARMS: dict[str, str] = {
         "($.eventName = AuthorizeSecurityGroupEgress) || "
         "($.eventName = RevokeSecurityGroupIngress) || "
         "($.eventName = RevokeSecurityGroupEgress) || "
-        "($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }"
+        "($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || "
+        "($.eventName = ModifySecurityGroupRules) }"
     ),
 }
 

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from evidence.collection.api import views as collection_views
+from evidence.exceptions.api import views as exception_views
+from evidence.manual.api import views as manual_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
@@ -27,6 +29,19 @@ router.register(
     "evidence-documents", collection_views.EvidenceDocumentViewSet, basename="evidence-document"
 )
 router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
+router.register("exceptions", exception_views.RiskExceptionViewSet, basename="exception")
+router.register(
+    "evidence-requests", manual_views.EvidenceRequestViewSet, basename="evidence-request"
+)
+router.register(
+    "evidence-submissions", manual_views.EvidenceSubmissionViewSet, basename="evidence-submission"
+)
+router.register("reviews", manual_views.ReviewViewSet, basename="review")
+router.register(
+    "provider-attestations",
+    manual_views.ProviderAttestationViewSet,
+    basename="provider-attestation",
+)
 router.register("evidence-packets", packet_views.EvidencePacketViewSet, basename="evidence-packet")
 
 urlpatterns = [
@@ -35,6 +50,7 @@ urlpatterns = [
         posture_views.ControlHistoryView.as_view(),
         name="control-history",
     ),
+    path("v1/findings/", posture_views.FindingListView.as_view(), name="finding-list"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(

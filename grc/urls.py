@@ -12,7 +12,9 @@ urlpatterns = [
     path("auth/", include(auth_urlpatterns)),
     path("api/", include("grc.api_urls")),
     path("packets/", include("evidence.packets.urls")),
+    path("manual/", include("evidence.manual.urls")),
     path("", include("evidence.collection.urls")),
+    path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),
 ]
 

@@ -3,22 +3,28 @@
 Read once per account: ListTrails names every trail with its home region; each trail is then
 described, and its status and event selectors read, in its home region. Results carry that
 region, so a multi-region trail is reported once rather than once per region. The trails' log
-buckets are read and judged by the S3 module, so a bucket is public here exactly when
-``s3_bucket_not_public`` says so.
+buckets are read and judged by the S3 service (``cloudtrail_bucket_*`` checks in ``s3_access``
+and ``s3_buckets``), so each bucket is read once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from collectors.aws import s3, s3_access, s3_buckets
+from collectors.aws.cloudtrail_selectors import (
+    records_all_management_events,
+    records_s3_objects,
+    uses_default_selectors,
+)
 from collectors.readers import (
+    AWS_FAULTS,
     ReadError,
     api_call,
+    error_reason,
     guarded,
     make_result,
     paginate,
@@ -28,7 +34,6 @@ from collectors.registry import check, service
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Severity, Status
 
 LIST_TRAILS = api_call("cloudtrail", "ListTrails")
-ALL_S3_OBJECTS = ("arn:aws:s3", "arn:aws:s3:::")
 CLOUDWATCH_DELIVERY_MAX_AGE = dt.timedelta(days=1)
 SOC2_MONITORING = "soc2-2017:CC7.2"
 
@@ -55,7 +60,6 @@ class Trail:
 @dataclass(frozen=True)
 class CloudTrailSnapshot:
     trails: list[Trail]
-    buckets: s3.S3Snapshot | None  # the trails' log buckets; None when no trail names one
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -96,61 +100,30 @@ def fetch(session: Any, region: str) -> CloudTrailSnapshot:
     for home_region, arns in sorted(arns_by_region.items()):
         client = session.client("cloudtrail", region_name=home_region)
         trails.extend(read_trail(client, d) for d in _describe_homed_trails(client, arns))
-    bucket_names = {
-        t.description["S3BucketName"] for t in trails if t.description.get("S3BucketName")
-    }
-    return CloudTrailSnapshot(
-        trails=trails,
-        buckets=s3.read_snapshot(session, region, names=bucket_names) if bucket_names else None,
-    )
+    return CloudTrailSnapshot(trails=trails)
+
+
+def trail_bucket_names(session: Any, region: str) -> set[str] | ReadError:
+    """The S3 buckets the account's trails deliver to (every home region's trails)."""
+    try:
+        home = session.client("cloudtrail", region_name=region)
+        trails = paginate(home, "list_trails", "Trails")
+        names: set[str] = set()
+        for home_region in sorted({trail["HomeRegion"] for trail in trails}):
+            arns = [t["TrailARN"] for t in trails if t["HomeRegion"] == home_region]
+            client = session.client("cloudtrail", region_name=home_region)
+            described = client.describe_trails(trailNameList=arns, includeShadowTrails=True)
+            names |= {
+                trail["S3BucketName"]
+                for trail in described["trailList"]
+                if trail["TrailARN"] in arns and trail.get("S3BucketName")
+            }
+        return names
+    except AWS_FAULTS as exc:
+        return ReadError(reason=error_reason(exc), source=api_call("cloudtrail", "ListTrails"))
 
 
 # --- selectors -------------------------------------------------------------------------------
-
-
-def _fields(selector: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {field["Field"]: field for field in selector.get("FieldSelectors", [])}
-
-
-def records_all_management_events(selectors: Mapping[str, Any]) -> bool:
-    """Management events, both read and write, through classic or advanced selectors."""
-    for selector in selectors.get("EventSelectors") or []:
-        if (
-            selector.get("IncludeManagementEvents", True)
-            and selector.get("ReadWriteType", "All") == "All"
-        ):
-            return True
-    for selector in selectors.get("AdvancedEventSelectors") or []:
-        fields = _fields(selector)
-        if (
-            fields.get("eventCategory", {}).get("Equals") == ["Management"]
-            and "readOnly" not in fields
-        ):
-            return True
-    return False
-
-
-def _records_s3_objects(selectors: Mapping[str, Any], *, write: bool) -> bool:
-    """S3 object data events for all buckets in the given direction (write or read)."""
-    wanted = {"All", "WriteOnly" if write else "ReadOnly"}
-    for selector in selectors.get("EventSelectors") or []:
-        if selector.get("ReadWriteType", "All") in wanted and any(
-            resource.get("Type") == "AWS::S3::Object"
-            and any(value in ALL_S3_OBJECTS for value in resource.get("Values", []))
-            for resource in selector.get("DataResources", [])
-        ):
-            return True
-    read_only = ["false"] if write else ["true"]
-    for selector in selectors.get("AdvancedEventSelectors") or []:
-        fields = _fields(selector)
-        if (
-            fields.get("eventCategory", {}).get("Equals") == ["Data"]
-            and fields.get("resources.type", {}).get("Equals") == ["AWS::S3::Object"]
-            and "resources.ARN" not in fields
-            and fields.get("readOnly", {}).get("Equals", read_only) == read_only
-        ):
-            return True
-    return False
 
 
 def trail_sources(trail: Trail) -> tuple[ApiCall, ...]:
@@ -180,7 +153,9 @@ def logging_trail_problems(trail: Trail) -> list[str]:
         problems.append(f"status unreadable ({trail.status.reason})")
     elif not trail.status.get("IsLogging"):
         problems.append("is not logging")
-    if isinstance(trail.selectors, ReadError):
+    if uses_default_selectors(trail.description, trail.selectors):
+        pass  # AWS's default selectors record all read and write management events
+    elif isinstance(trail.selectors, ReadError):
         problems.append(f"event selectors unreadable ({trail.selectors.reason})")
     elif not records_all_management_events(trail.selectors):
         problems.append("does not record all read and write management events")
@@ -250,8 +225,11 @@ def multi_region_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Ite
 
 
 def _s3_object_problems(trail: Trail, *, write: bool) -> list[str]:
-    problems = [p for p in logging_trail_problems(trail) if "management events" not in p]
-    if not isinstance(trail.selectors, ReadError) and not _records_s3_objects(
+    problems = [p for p in logging_trail_problems(trail) if "selectors" not in p]
+    problems = [p for p in problems if "management events" not in p]
+    if isinstance(trail.selectors, ReadError):
+        problems.append(f"event selectors unreadable ({trail.selectors.reason})")
+    elif uses_default_selectors(trail.description, trail.selectors) or not records_s3_objects(
         trail.selectors, write=write
     ):
         problems.append(
@@ -394,70 +372,3 @@ def kms_encryption(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[
 )
 def cloudwatch_logs(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     yield from _per_trail("cloudtrail_cloudwatch_logs", snapshot, ctx, _cloudwatch_delivery)
-
-
-# --- trail buckets ---------------------------------------------------------------------------
-
-
-def _trail_buckets(
-    check_id: str,
-    snapshot: CloudTrailSnapshot,
-    ctx: CheckContext,
-    required: tuple[str, ...],
-    decide: Callable[[s3.S3Snapshot, s3.Bucket], s3.Verdict],
-    **options: Any,
-) -> Iterator[CheckResult]:
-    """S3's per-bucket evaluation of the log buckets, reported in the home region of a trail."""
-    if snapshot.buckets is None:
-        yield _no_trails(check_id, ctx)
-        return
-    buckets = snapshot.buckets
-    # A bucket several trails share is reported in the first such trail's home region.
-    home = {t.description.get("S3BucketName"): t.home_region for t in reversed(snapshot.trails)}
-    yield from s3.evaluate_buckets(
-        check_id,
-        buckets,
-        ctx,
-        required,
-        lambda bucket: decide(buckets, bucket),
-        region=lambda bucket: home[bucket.name],
-        **options,
-    )
-
-
-@check(
-    "cloudtrail_bucket_not_public",
-    title="The trail log bucket is not public",
-    service="cloudtrail",
-    resource_type="AWS::S3::Bucket",
-    severity=Severity.CRITICAL,
-    criteria=("soc2-2017:CC6.1", SOC2_MONITORING),
-)
-def bucket_not_public(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    return _trail_buckets(
-        "cloudtrail_bucket_not_public",
-        snapshot,
-        ctx,
-        s3_access.NOT_PUBLIC_READS,
-        s3_access.public_verdict,
-        optional=("policy_status",),
-        account_level=True,
-    )
-
-
-@check(
-    "cloudtrail_bucket_access_logging",
-    title="The trail log bucket has server access logging",
-    service="cloudtrail",
-    resource_type="AWS::S3::Bucket",
-    severity=Severity.MEDIUM,
-    criteria=("cis-aws-7.0.0:4.4", SOC2_MONITORING),
-)
-def bucket_access_logging(snapshot: CloudTrailSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    return _trail_buckets(
-        "cloudtrail_bucket_access_logging",
-        snapshot,
-        ctx,
-        ("logging",),
-        lambda _, bucket: s3_buckets.access_logging_verdict(bucket),
-    )

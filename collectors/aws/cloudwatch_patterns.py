@@ -132,6 +132,8 @@ CIS_PATTERNS: dict[str, tuple[str, tuple[str, ...]]] = {
                 "RevokeSecurityGroupEgress",
                 "CreateSecurityGroup",
                 "DeleteSecurityGroup",
+                # CIS v5+ adds it: security group rules changed through the newer API.
+                "ModifySecurityGroupRules",
             ),
         ),
     ),
@@ -293,6 +295,103 @@ def _parse_term(tokens: list[str]) -> tuple[Node, list[str]]:
     return tokens[0], tokens[1:]
 
 
+# The filter patterns as CIS AWS Foundations v7.0.0 prints them in each audit procedure
+# (cross-checked against two public transcriptions of the v6/v7 text). Some group their terms
+# differently from the forms above (5.1 and 5.13 leave out parentheses): a filter pasted from the
+# benchmark is accepted as it stands.
+CIS_7_PUBLISHED = {
+    "unauthorized_api_calls": (
+        '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && '
+        '($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }'
+    ),
+    "console_no_mfa": (
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'
+    ),
+    "root_usage": (
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+        '$.eventType != "AwsServiceEvent" }'
+    ),
+    "iam_policy_changes": (
+        "{($.eventName=DeleteGroupPolicy)||($.eventName=DeleteRolePolicy)||"
+        "($.eventName=DeleteUserPolicy)||($.eventName=PutGroupPolicy)||"
+        "($.eventName=PutRolePolicy)||($.eventName=PutUserPolicy)||($.eventName=CreatePolicy)||"
+        "($.eventName=DeletePolicy)||($.eventName=CreatePolicyVersion)||"
+        "($.eventName=DeletePolicyVersion)||($.eventName=AttachRolePolicy)||"
+        "($.eventName=DetachRolePolicy)||($.eventName=AttachUserPolicy)||"
+        "($.eventName=DetachUserPolicy)||($.eventName=AttachGroupPolicy)||"
+        "($.eventName=DetachGroupPolicy)}"
+    ),
+    "cloudtrail_changes": (
+        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || "
+        "($.eventName = DeleteTrail) || ($.eventName = StartLogging) || "
+        "($.eventName = StopLogging) }"
+    ),
+    "console_auth_failures": (
+        '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }'
+    ),
+    "cmk_disable_deletion": (
+        "{($.eventSource = kms.amazonaws.com) && "
+        "(($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }"
+    ),
+    "s3_policy_changes": (
+        "{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || "
+        "($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || "
+        "($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || "
+        "($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || "
+        "($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }"
+    ),
+    "config_changes": (
+        "{ ($.eventSource = config.amazonaws.com) && "
+        "(($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||"
+        "($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }"
+    ),
+    "security_group_changes": (
+        "{ ($.eventName = AuthorizeSecurityGroupIngress) || "
+        "($.eventName = AuthorizeSecurityGroupEgress) || "
+        "($.eventName = RevokeSecurityGroupIngress) || ($.eventName = RevokeSecurityGroupEgress) "
+        "|| ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) || "
+        "($.eventName = ModifySecurityGroupRules) }"
+    ),
+    "nacl_changes": (
+        "{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || "
+        "($.eventName = DeleteNetworkAcl) || ($.eventName = DeleteNetworkAclEntry) || "
+        "($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }"
+    ),
+    "network_gateway_changes": (
+        "{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || "
+        "($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || "
+        "($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }"
+    ),
+    "route_table_changes": (
+        "{($.eventSource = ec2.amazonaws.com) && ($.eventName = CreateRoute) || "
+        "($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || "
+        "($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || "
+        "($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }"
+    ),
+    "vpc_changes": (
+        "{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || "
+        "($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || "
+        "($.eventName = CreateVpcPeeringConnection) || "
+        "($.eventName = DeleteVpcPeeringConnection) || "
+        "($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || "
+        "($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || "
+        "($.eventName = EnableVpcClassicLink) }"
+    ),
+    "organizations_changes": (
+        '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") '
+        '|| ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || '
+        '($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || '
+        '($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || '
+        '($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || '
+        '($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || '
+        '($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || '
+        '($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || '
+        '($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || '
+        '($.eventName = "UpdateOrganizationalUnit")) }'
+    ),
+}
+
 CANONICAL_PATTERNS = {
-    name: {canonical_pattern(p) for p in patterns} for name, (_, patterns) in CIS_PATTERNS.items()
+    name: {canonical_pattern(p) for p in (*patterns, CIS_7_PUBLISHED[name])}
+    for name, (_, patterns) in CIS_PATTERNS.items()
 }

@@ -1,9 +1,9 @@
 """EC2, EBS and VPC: one read of the region, shared by every ec2_* and vpc_* check.
 
-The region-wide describe calls are paginated once each; the only per-resource call is the
-createVolumePermission attribute of each owned EBS snapshot (a failure there is that
-snapshot's ERROR). moto ignores DescribeSnapshots' RestorableByUserIds filter, which would
-otherwise find public snapshots in one call. This module holds the reader and the result
+The region-wide describe calls are paginated once each and there are no per-resource calls:
+public EBS snapshots are listed in bulk (DescribeSnapshots restorable by "all"), not by one
+DescribeSnapshotAttribute per snapshot. Snapshots are kept only when their OwnerId is the
+account (some endpoints ignore OwnerIds=["self"]). This module holds the reader and the result
 helpers; the checks live in ``ec2_network`` (VPCs, security groups, network ACLs), ``ec2_ebs``
 and ``ec2_instances``.
 """
@@ -33,19 +33,13 @@ class Listing:
 
 
 @dataclass(frozen=True)
-class EbsSnapshot:
-    snapshot: dict[str, Any]
-    permissions: list[dict[str, Any]] | ReadError  # createVolumePermission attribute
-
-
-@dataclass(frozen=True)
 class Ec2Snapshot:
     region: str
     partition: str
     instances: Listing
     volumes: Listing
-    snapshots: Listing
-    snapshot_permissions: tuple[EbsSnapshot, ...]
+    snapshots: Listing  # OwnerIds=["self"]; owned_snapshots() keeps the account's own
+    public_snapshots: Listing | ReadError  # the same, restorable by all AWS accounts
     security_groups: Listing
     network_acls: Listing
     vpcs: Listing
@@ -61,26 +55,15 @@ def _list(client: Any, operation: str, key: str, **params: Any) -> Listing:
     return Listing(items=tuple(items), call=api_call(SERVICE, operation, **params))
 
 
-def permission_call(snapshot_id: str) -> ApiCall:
-    return api_call(
-        SERVICE,
-        "DescribeSnapshotAttribute",
-        SnapshotId=snapshot_id,
-        Attribute="createVolumePermission",
-    )
+PUBLIC_SNAPSHOTS = {"OwnerIds": ["self"], "RestorableByUserIds": ["all"]}
 
 
-def _read_permissions(client: Any, snapshot: dict[str, Any]) -> EbsSnapshot:
-    snapshot_id = snapshot["SnapshotId"]
-    permissions = guarded(
-        permission_call(snapshot_id),
-        lambda: jsonable(
-            client.describe_snapshot_attribute(
-                SnapshotId=snapshot_id, Attribute="createVolumePermission"
-            ).get("CreateVolumePermissions", [])
-        ),
+def _public_snapshots(client: Any) -> Listing | ReadError:
+    # A failure here is ERROR for the public-snapshot check only, not for the whole region.
+    call = api_call(SERVICE, "DescribeSnapshots", **PUBLIC_SNAPSHOTS)
+    return guarded(
+        call, lambda: _list(client, "DescribeSnapshots", "Snapshots", **PUBLIC_SNAPSHOTS)
     )
-    return EbsSnapshot(snapshot=snapshot, permissions=permissions)
 
 
 @service(SERVICE, Scope.REGIONAL)
@@ -103,7 +86,7 @@ def fetch(session: Any, region: str) -> Ec2Snapshot:
         instances=Listing(items=instances, call=reservations.call),
         volumes=_list(client, "DescribeVolumes", "Volumes"),
         snapshots=snapshots,
-        snapshot_permissions=tuple(_read_permissions(client, item) for item in snapshots.items),
+        public_snapshots=_public_snapshots(client),
         security_groups=_list(client, "DescribeSecurityGroups", "SecurityGroups"),
         network_acls=_list(client, "DescribeNetworkAcls", "NetworkAcls"),
         vpcs=vpcs,
@@ -124,6 +107,11 @@ def _default_vpc_interfaces(client: Any, vpcs: Listing) -> Listing | None:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def owned_snapshots(snapshot: Ec2Snapshot, ctx: CheckContext) -> list[dict[str, Any]]:
+    """The account's own snapshots (some endpoints return others' despite OwnerIds=["self"])."""
+    return [item for item in snapshot.snapshots.items if item.get("OwnerId") == ctx.account_id]
 
 
 def resource_arn(

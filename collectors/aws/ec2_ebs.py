@@ -8,7 +8,7 @@ from collectors.aws.ec2 import (
     SERVICE,
     Ec2Snapshot,
     ec2_result,
-    permission_call,
+    owned_snapshots,
     region_id,
     resource_arn,
 )
@@ -71,20 +71,19 @@ def ebs_volume_encrypted(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[C
     severity=Severity.CRITICAL,
 )
 def ebs_snapshot_not_public(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
-    for item in snapshot.snapshot_permissions:
-        snapshot_id = item.snapshot["SnapshotId"]
-        failed = item.permissions if isinstance(item.permissions, ReadError) else None
-        permissions = [] if failed else item.permissions
-        shared_with = [p["UserId"] for p in permissions if "UserId" in p]
-        if failed:
+    public = snapshot.public_snapshots
+    public_ids = set() if isinstance(public, ReadError) else {s["SnapshotId"] for s in public.items}
+    public_call = public.source if isinstance(public, ReadError) else public.call
+    for item in owned_snapshots(snapshot, ctx):
+        snapshot_id = item["SnapshotId"]
+        if isinstance(public, ReadError):
             status = Status.ERROR
-            reason = f"could not read {failed.source.operation}: {failed.reason}"
-        elif any(p.get("Group") == "all" for p in permissions):
-            status, reason = Status.FAIL, "any AWS account may create volumes from it (group all)"
-        elif shared_with:
-            status, reason = Status.PASS, f"not public; shared with {', '.join(shared_with)}"
+            reason = f"could not read {public.source.operation}: {public.reason}"
+        elif snapshot_id in public_ids:
+            status = Status.FAIL
+            reason = "public: any AWS account may create volumes from it (restorable by all)"
         else:
-            status, reason = Status.PASS, "not public and not shared"
+            status, reason = Status.PASS, "not public (not restorable by all AWS accounts)"
         yield ec2_result(
             "ec2_ebs_snapshot_not_public",
             ctx,
@@ -94,8 +93,10 @@ def ebs_snapshot_not_public(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterato
             status,
             reason,
             {
-                "snapshot": item.snapshot,
-                "create_volume_permissions": None if failed else permissions,
+                "snapshot": item,
+                "restorable_by_all": None
+                if status is Status.ERROR
+                else (snapshot_id in public_ids),
             },
-            (snapshot.snapshots.call, permission_call(snapshot_id)),
+            (snapshot.snapshots.call, public_call),
         )

@@ -26,7 +26,14 @@ from collectors.types import CheckContext, CheckResult, Severity, Status
 def instance_imdsv2(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     for instance in snapshot.instances.items:
         options = instance.get("MetadataOptions", {})
-        if options.get("HttpEndpoint") == "disabled":
+        if options.get("State") == "pending":
+            # The options shown are requested, not yet in force: not readable yet, never PASS.
+            status = Status.ERROR
+            reason = (
+                "metadata options are still being applied (MetadataOptions.State=pending); "
+                "the settings in force cannot be read until they are applied"
+            )
+        elif options.get("HttpEndpoint") == "disabled":
             status, reason = Status.PASS, "instance metadata endpoint disabled"
         elif options.get("HttpTokens") == "required":
             status, reason = Status.PASS, "IMDSv2 required (HttpTokens=required)"

@@ -229,16 +229,26 @@ def default_sg_restricts_all(snapshot: Ec2Snapshot, ctx: CheckContext) -> Iterat
 
 
 def _nacl_open_admin_ports(acl: Mapping[str, Any], ports: list[int]) -> list[str]:
-    """Admin ports whose first matching internet-wide ingress entry (by rule number) allows."""
-    entries = sorted(
-        (
-            entry
-            for entry in acl.get("Entries", [])
-            if not entry.get("Egress")
-            and (entry.get("CidrBlock") == OPEN_IPV4 or entry.get("Ipv6CidrBlock") == OPEN_IPV6)
-        ),
-        key=lambda entry: entry["RuleNumber"],
-    )
+    """Admin ports whose first matching internet-wide ingress entry (by rule number) allows.
+
+    An entry only ever matches traffic of its own address family, so IPv4 and IPv6 entries are
+    two separate first-match lists: an IPv6 deny never hides an IPv4 allow, and vice versa.
+    """
+    findings = []
+    for field, open_cidr in (("CidrBlock", OPEN_IPV4), ("Ipv6CidrBlock", OPEN_IPV6)):
+        entries = sorted(
+            (
+                entry
+                for entry in acl.get("Entries", [])
+                if not entry.get("Egress") and entry.get(field) == open_cidr
+            ),
+            key=lambda entry: entry["RuleNumber"],
+        )
+        findings.extend(_first_match_allows(entries, ports, open_cidr))
+    return findings
+
+
+def _first_match_allows(entries: list[Mapping[str, Any]], ports: list[int], cidr: str) -> list[str]:
     findings = []
     for port in ports:
         for entry in entries:
@@ -246,7 +256,6 @@ def _nacl_open_admin_ports(acl: Mapping[str, Any], ports: list[int]) -> list[str
             protocol = str(entry.get("Protocol"))
             if _covered_ports(protocol, port_range.get("From"), port_range.get("To"), [port]):
                 if entry.get("RuleAction") == "allow":
-                    cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")
                     findings.append(
                         f"rule {entry['RuleNumber']} allows protocol {protocol} from {cidr} "
                         f"to port {port}"

@@ -30,7 +30,10 @@ from collectors.registry import service
 from collectors.types import Scope
 
 ROOT_USER = "<root_account>"
-AUTHORIZATION_FILTER = ["User", "Role", "Group", "LocalManagedPolicy"]
+# AWS managed policies too: CIS 2.14 judges every attached policy (AdministratorAccess is one).
+AUTHORIZATION_FILTER = ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"]
+# IAM answers 100 items a page unless asked for more; 1,000 is its maximum.
+IAM_PAGE = {"PageSize": 1000}
 # Seconds to wait before each GetCredentialReport attempt: small accounts' reports are ready in
 # well under a second, large ones take tens of seconds.
 REPORT_POLL_DELAYS = (0, 0.5, 1, 2, 3, 5, 5, 5, 5, 5, 5, 5)
@@ -46,8 +49,8 @@ VIRTUAL_MFA = api_call("iam", "ListVirtualMFADevices", AssignmentStatus="Any")
 SERVER_CERTIFICATES = api_call("iam", "ListServerCertificates")
 
 SOC2_LOGICAL_ACCESS = "soc2-2017:CC6.1"
-SOC2_ACCESS_REVIEW = "soc2-2017:CC6.2"
-SOC2_ACCESS_REMOVAL = "soc2-2017:CC6.3"
+SOC2_CREDENTIALS = "soc2-2017:CC6.2"  # credentials issued and removed as authorised
+SOC2_ROLE_BASED_ACCESS = "soc2-2017:CC6.3"  # access granted by role, least privilege
 
 
 class CredentialReportTimeout(RuntimeError):
@@ -71,7 +74,7 @@ def fetch(session: Any, region: str) -> IamSnapshot:
     report = _credential_report(iam)
     return IamSnapshot(
         credential_report=report,
-        authorization=_authorization_details(iam),
+        authorization=authorization_details(iam),
         access_keys={
             row["user"]: _access_keys(iam, row["user"])
             for row in report
@@ -86,12 +89,21 @@ def fetch(session: Any, region: str) -> IamSnapshot:
         virtual_mfa_devices=guarded(
             VIRTUAL_MFA,
             lambda: paginate(
-                iam, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Any"
+                iam,
+                "list_virtual_mfa_devices",
+                "VirtualMFADevices",
+                AssignmentStatus="Any",
+                PaginationConfig=IAM_PAGE,
             ),
         ),
         server_certificates=guarded(
             SERVER_CERTIFICATES,
-            lambda: paginate(iam, "list_server_certificates", "ServerCertificateMetadataList"),
+            lambda: paginate(
+                iam,
+                "list_server_certificates",
+                "ServerCertificateMetadataList",
+                PaginationConfig=IAM_PAGE,
+            ),
         ),
     )
 
@@ -112,7 +124,7 @@ def _credential_report(iam: Any) -> list[dict[str, str]]:
     )
 
 
-def _authorization_details(iam: Any) -> dict[str, list[dict[str, Any]]]:
+def authorization_details(iam: Any) -> dict[str, list[dict[str, Any]]]:
     details: dict[str, list[dict[str, Any]]] = {
         "UserDetailList": [],
         "GroupDetailList": [],
@@ -120,7 +132,7 @@ def _authorization_details(iam: Any) -> dict[str, list[dict[str, Any]]]:
         "Policies": [],
     }
     paginator = iam.get_paginator("get_account_authorization_details")
-    for page in paginator.paginate(Filter=AUTHORIZATION_FILTER):
+    for page in paginator.paginate(Filter=AUTHORIZATION_FILTER, PaginationConfig=IAM_PAGE):
         for key, items in details.items():
             items.extend(page.get(key, []))
     return details
@@ -129,7 +141,13 @@ def _authorization_details(iam: Any) -> dict[str, list[dict[str, Any]]]:
 def _access_keys(iam: Any, user_name: str) -> list[dict[str, Any]] | ReadError:
     return guarded(
         api_call("iam", "ListAccessKeys", UserName=user_name),
-        lambda: paginate(iam, "list_access_keys", "AccessKeyMetadata", UserName=user_name),
+        lambda: paginate(
+            iam,
+            "list_access_keys",
+            "AccessKeyMetadata",
+            UserName=user_name,
+            PaginationConfig=IAM_PAGE,
+        ),
     )
 
 

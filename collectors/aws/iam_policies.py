@@ -39,9 +39,50 @@ def _full_admin_statements(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def is_aws_managed(policy: Mapping[str, Any]) -> bool:
+    return ":iam::aws:policy/" in policy.get("Arn", "")
+
+
+def _judged_policies(snapshot: IamSnapshot) -> list[dict[str, Any]]:
+    """Customer managed policies, and the AWS managed policies attached to someone.
+
+    GetAccountAuthorizationDetails lists AWS managed policies in use; some endpoints list every
+    one of them, so unattached ones are dropped here (they grant nothing in this account).
+    """
+    return [
+        policy
+        for policy in snapshot.authorization["Policies"]
+        if not is_aws_managed(policy) or policy.get("AttachmentCount", 0) > 0
+    ]
+
+
+def _full_admin_verdict(policy: Mapping[str, Any]) -> tuple[Status, str, dict[str, Any]]:
+    name = policy.get("PolicyName") or policy["Arn"].rsplit("/", 1)[-1]  # moto omits the name
+    kind = "AWS managed" if is_aws_managed(policy) else "customer managed"
+    version = next(
+        (v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), {}
+    )
+    admin = _full_admin_statements(_document(version.get("Document", {})))
+    attachments = policy.get("AttachmentCount", 0)
+    if admin and attachments > 0:
+        status = Status.FAIL
+        reason = f'{kind} policy {name} allows "*" on "*" and is attached {attachments} time(s)'
+    elif admin:
+        status, reason = Status.PASS, f'{kind} policy {name} allows "*" on "*" but is not attached'
+    else:
+        status, reason = Status.PASS, f'{kind} policy {name} does not allow "*" on "*"'
+    evidence = {
+        "PolicyName": name,
+        "AwsManaged": is_aws_managed(policy),
+        "AttachmentCount": attachments,
+        "DefaultVersion": version,
+    }
+    return status, reason, evidence
+
+
 @check(
     "iam_policy_no_full_admin",
-    title='No attached customer managed policy allows "*" on "*"',
+    title='No attached managed policy allows "*" on "*"',
     service="iam",
     resource_type="AWS::IAM::Policy",
     severity=Severity.HIGH,
@@ -49,46 +90,25 @@ def _full_admin_statements(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 )
 def policy_no_full_admin(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_policy_no_full_admin"
-    policies = snapshot.authorization["Policies"]
+    policies = _judged_policies(snapshot)
     if not policies:
         yield make_result(
             check_id,
             ctx,
             ctx.account_id,
             Status.NOT_APPLICABLE,
-            "the account has no customer managed policies",
+            "the account has no customer managed policies and no attached AWS managed policies",
             sources=(AUTHORIZATION_DETAILS,),
         )
     for policy in policies:
-        name = policy.get("PolicyName") or policy["Arn"].rsplit("/", 1)[-1]  # moto omits the name
-        version = next(
-            (v for v in policy.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), {}
-        )
-        admin = _full_admin_statements(_document(version.get("Document", {})))
-        attached = policy.get("AttachmentCount", 0) > 0
-        if admin and attached:
-            status, reason = (
-                Status.FAIL,
-                f'{name} allows "*" on "*" and is attached',
-            )
-        elif admin:
-            status, reason = (
-                Status.PASS,
-                f'{name} allows "*" on "*" but is not attached',
-            )
-        else:
-            status, reason = Status.PASS, f'{name} does not allow "*" on "*"'
+        status, reason, evidence = _full_admin_verdict(policy)
         yield make_result(
             check_id,
             ctx,
             policy["Arn"],
             status,
             reason,
-            evidence={
-                "PolicyName": name,
-                "AttachmentCount": policy.get("AttachmentCount", 0),
-                "DefaultVersion": version,
-            },
+            evidence=evidence,
             sources=(AUTHORIZATION_DETAILS,),
         )
 

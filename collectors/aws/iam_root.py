@@ -29,6 +29,7 @@ def _root_arn(ctx: CheckContext) -> str:
 
 
 def _no_root_row(check_id: str, ctx: CheckContext) -> CheckResult:
+    # Last use is only in the credential report; GetAccountSummary does not have it.
     return make_result(
         check_id,
         ctx,
@@ -36,6 +37,62 @@ def _no_root_row(check_id: str, ctx: CheckContext) -> CheckResult:
         Status.ERROR,
         "the IAM credential report has no <root_account> row",
         sources=(CREDENTIAL_REPORT,),
+    )
+
+
+def root_without_credentials(summary: Mapping[str, int]) -> bool:
+    """The root user has no password, access keys or signing certificates at all.
+
+    That is what centralized root access management leaves in a member account (an account
+    Organizations creates otherwise gets a long random root password), and there MFA is neither
+    possible nor needed. Absent keys (an endpoint that omits them) never count as zero.
+    """
+    keys = (
+        "AccountPasswordPresent",
+        "AccountAccessKeysPresent",
+        "AccountSigningCertificatesPresent",
+    )
+    return all(summary.get(key) == 0 for key in keys)
+
+
+def _summary_evidence(summary: Mapping[str, int]) -> dict[str, Any]:
+    keys = (
+        "AccountMFAEnabled",
+        "AccountPasswordPresent",
+        "AccountAccessKeysPresent",
+        "AccountSigningCertificatesPresent",
+    )
+    return {key: summary.get(key) for key in keys}
+
+
+def _root_keys_from_summary(check_id: str, snapshot: IamSnapshot, ctx: CheckContext) -> CheckResult:
+    """The root key verdict from GetAccountSummary when the credential report has no root row."""
+    summary = snapshot.summary
+    if isinstance(summary, ReadError) or summary.get("AccountAccessKeysPresent") is None:
+        reason = "the IAM credential report has no <root_account> row"
+        if isinstance(summary, ReadError):
+            reason += f" and GetAccountSummary could not be read: {summary.reason}"
+        else:
+            reason += " and GetAccountSummary has no AccountAccessKeysPresent"
+        return make_result(
+            check_id,
+            ctx,
+            _root_arn(ctx),
+            Status.ERROR,
+            reason,
+            sources=(CREDENTIAL_REPORT, ACCOUNT_SUMMARY),
+        )
+    present = summary["AccountAccessKeysPresent"] != 0
+    return make_result(
+        check_id,
+        ctx,
+        _root_arn(ctx),
+        Status.FAIL if present else Status.PASS,
+        "the root user has access keys (GetAccountSummary AccountAccessKeysPresent=1)"
+        if present
+        else "the root user has no access keys (GetAccountSummary AccountAccessKeysPresent=0)",
+        evidence=_summary_evidence(summary),
+        sources=(CREDENTIAL_REPORT, ACCOUNT_SUMMARY),
     )
 
 
@@ -51,7 +108,7 @@ def root_access_key_absent(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator
     check_id = "iam_root_access_key_absent"
     row = _root_row(snapshot)
     if row is None:
-        yield _no_root_row(check_id, ctx)
+        yield _root_keys_from_summary(check_id, snapshot, ctx)
         return
     active = active_key_numbers(row)
     yield make_result(
@@ -65,6 +122,12 @@ def root_access_key_absent(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator
         evidence={"credential_report_row": row},
         sources=(CREDENTIAL_REPORT,),
     )
+
+
+NO_ROOT_CREDENTIALS = (
+    "the root user has no password, access keys or signing certificates (centralized root "
+    "access management): MFA is neither possible nor needed"
+)
 
 
 @check(
@@ -81,13 +144,19 @@ def root_mfa_enabled(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Check
         yield read_error_result(check_id, ctx, _root_arn(ctx), snapshot.summary)
         return
     enabled = snapshot.summary.get("AccountMFAEnabled") == 1
+    if enabled:
+        status, reason = Status.PASS, "the root user has MFA enabled"
+    elif root_without_credentials(snapshot.summary):
+        status, reason = Status.NOT_APPLICABLE, NO_ROOT_CREDENTIALS
+    else:
+        status, reason = Status.FAIL, "the root user has no MFA device"
     yield make_result(
         check_id,
         ctx,
         _root_arn(ctx),
-        Status.PASS if enabled else Status.FAIL,
-        "the root user has MFA enabled" if enabled else "the root user has no MFA device",
-        evidence={"AccountMFAEnabled": snapshot.summary.get("AccountMFAEnabled")},
+        status,
+        reason,
+        evidence=_summary_evidence(snapshot.summary),
         sources=(ACCOUNT_SUMMARY,),
     )
 
@@ -116,7 +185,9 @@ def root_hardware_mfa(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Chec
         yield read_error_result(check_id, ctx, _root_arn(ctx), devices)
         return
     root_devices = [d for d in devices if _is_root_device(d)]
-    if summary.get("AccountMFAEnabled") != 1:
+    if summary.get("AccountMFAEnabled") != 1 and root_without_credentials(summary):
+        status, reason = Status.NOT_APPLICABLE, NO_ROOT_CREDENTIALS
+    elif summary.get("AccountMFAEnabled") != 1:
         status, reason = Status.FAIL, "the root user has no MFA device"
     elif root_devices:
         serials = ", ".join(d["SerialNumber"] for d in root_devices)

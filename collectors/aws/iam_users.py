@@ -9,9 +9,9 @@ from collectors.aws.iam import (
     AUTHORIZATION_DETAILS,
     CREDENTIAL_REPORT,
     ROOT_USER,
-    SOC2_ACCESS_REMOVAL,
-    SOC2_ACCESS_REVIEW,
+    SOC2_CREDENTIALS,
     SOC2_LOGICAL_ACCESS,
+    SOC2_ROLE_BASED_ACCESS,
     IamSnapshot,
     active_key_numbers,
     age_days,
@@ -124,7 +124,7 @@ def _stale_credentials(
     resource_type="AWS::IAM::User",
     severity=Severity.MEDIUM,
     parameters={"credential_unused_days": 45},
-    criteria=("cis-aws-7.0.0:2.11", SOC2_ACCESS_REMOVAL),
+    criteria=("cis-aws-7.0.0:2.11", SOC2_CREDENTIALS),
 )
 def credentials_unused(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_credentials_unused"
@@ -225,7 +225,7 @@ def access_key_rotated(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[Che
     service="iam",
     resource_type="AWS::IAM::User",
     severity=Severity.LOW,
-    criteria=("cis-aws-7.0.0:2.13", SOC2_ACCESS_REVIEW),
+    criteria=("cis-aws-7.0.0:2.13", SOC2_ROLE_BASED_ACCESS),
 )
 def user_no_attached_policies(snapshot: IamSnapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     check_id = "iam_user_no_attached_policies"

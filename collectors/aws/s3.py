@@ -2,8 +2,15 @@
 
 Each per-bucket call is kept as its response or a ReadError, so a failure on one bucket
 (AccessDenied on its policy, say) becomes ERROR results for that bucket and for the checks
-that need that call only. Buckets are read concurrently on a small bounded pool (about seven
-calls each, so a large account would otherwise be read one round trip at a time).
+that need that call only. Buckets are read concurrently on a small bounded pool.
+
+Calls per bucket: five (block public access, policy, encryption, versioning, logging). The
+bucket's region comes from ListBuckets (``BucketRegion``; GetBucketLocation only where an
+endpoint omits it). The ACL is read only when no IgnorePublicAcls (bucket or account) makes it
+irrelevant, and AWS's own policy verdict (GetBucketPolicyStatus) only for a policy whose
+statements open to any principal all carry conditions (where AWS's reading of the conditions
+is the second opinion) and that no RestrictPublicBuckets neutralises. The CloudTrail log
+buckets are judged here too (service s3): the trails are listed to name them.
 
 This module holds the reader, the per-bucket evaluation helper and the bucket policy parsing
 shared by the checks in ``s3_access`` (public access) and ``s3_buckets`` (bucket settings).
@@ -20,7 +27,15 @@ from typing import Any
 
 from botocore import xform_name
 
-from collectors.readers import ReadError, api_call, guarded, jsonable, make_result, paginate
+from collectors.aws.cloudtrail import trail_bucket_names
+from collectors.readers import (
+    ReadError,
+    api_call,
+    guarded,
+    jsonable,
+    make_result,
+    paginate,
+)
 from collectors.registry import service
 from collectors.session import as_client_factory
 from collectors.types import ApiCall, CheckContext, CheckResult, Scope, Status
@@ -40,7 +55,16 @@ OPERATIONS = {  # Bucket field -> the S3 operation that reads it
     "versioning": "GetBucketVersioning",
     "logging": "GetBucketLogging",
 }
-Read = dict[str, Any] | ReadError | None  # None: the configuration does not exist
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A per-bucket read that was not made because its answer cannot change any verdict."""
+
+    why: str
+
+
+Read = dict[str, Any] | ReadError | Skipped | None  # None: the configuration does not exist
 
 
 @dataclass(frozen=True)
@@ -48,10 +72,10 @@ class Bucket:
     """One bucket's configuration, one field per read (response bodies as returned)."""
 
     name: str
-    region: str | None  # None when GetBucketLocation failed
-    acl: Read
+    region: str | None  # None when neither ListBuckets nor GetBucketLocation said
+    acl: Read  # Skipped when IgnorePublicAcls is on (bucket or account)
     policy: Read
-    policy_status: Read  # only read when the bucket has a policy
+    policy_status: Read  # only read for a policy that may be public (see module docstring)
     public_access_block: Read
     encryption: Read
     versioning: Read
@@ -68,6 +92,8 @@ class S3Snapshot:
     partition: str
     account_block: Read  # s3control GetPublicAccessBlock for the account
     buckets: tuple[Bucket, ...]
+    trail_buckets: tuple[Bucket, ...] = ()  # CloudTrail log buckets (may be other accounts')
+    trails: ReadError | None = None  # set when the trails could not be listed
 
 
 class RegionalClients:
@@ -93,11 +119,8 @@ def fetch(session: Any, region: str) -> S3Snapshot:
     return read_snapshot(session, region)
 
 
-def read_snapshot(session: Any, region: str, names: Iterable[str] | None = None) -> S3Snapshot:
-    """The account's block public access and the buckets ``names`` (default: every bucket).
-
-    Other services' checks that judge buckets (CloudTrail's log buckets) read them here too.
-    """
+def read_snapshot(session: Any, region: str) -> S3Snapshot:
+    """The account's block public access, every bucket, and the CloudTrail log buckets."""
     session = as_client_factory(session)
     identity = session.client("sts", region_name=region).get_caller_identity()
     account_id = identity["Account"]
@@ -109,21 +132,35 @@ def read_snapshot(session: Any, region: str, names: Iterable[str] | None = None)
         AccountId=account_id,
     )
     clients = RegionalClients(session)
-    if names is None:
-        listed = paginate(
-            clients(region), "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000}
-        )
-        names = (bucket["Name"] for bucket in listed)
-    ordered = sorted(set(names))
+    listed = paginate(
+        clients(region), "list_buckets", "Buckets", PaginationConfig={"PageSize": 1000}
+    )
+    regions = {bucket["Name"]: bucket.get("BucketRegion") for bucket in listed}
+    trail_names = trail_bucket_names(session, region)
+    unlisted = set() if isinstance(trail_names, ReadError) else set(trail_names) - set(regions)
+    ordered = sorted(regions) + sorted(unlisted)
+    reader = BucketReader(clients, region, _account_flags(account_block))
     # Each bucket's faults are ReadErrors inside its Bucket; map() keeps the sorted order.
     with ThreadPoolExecutor(max_workers=max(1, min(BUCKET_WORKERS, len(ordered)))) as pool:
-        buckets = tuple(pool.map(lambda name: read_bucket(clients, region, name), ordered))
+        read = dict(
+            zip(ordered, pool.map(lambda n: reader(n, regions.get(n)), ordered), strict=True)
+        )
     return S3Snapshot(
         account_id=account_id,
         partition=identity["Arn"].split(":")[1],
         account_block=account_block,
-        buckets=buckets,
+        buckets=tuple(read[name] for name in sorted(regions)),
+        trail_buckets=()
+        if isinstance(trail_names, ReadError)
+        else tuple(read[name] for name in sorted(trail_names)),
+        trails=trail_names if isinstance(trail_names, ReadError) else None,
     )
+
+
+def _account_flags(account_block: Read) -> dict[str, Any] | None:
+    if isinstance(account_block, ReadError | Skipped):
+        return None  # unknown: nothing may be skipped on its account
+    return (account_block or {}).get("PublicAccessBlockConfiguration", {})
 
 
 def _read(
@@ -143,35 +180,87 @@ def _read(
     )
 
 
-def read_bucket(clients: RegionalClients, home: str, name: str) -> Bucket:
-    location = _read(clients(home), "GetBucketLocation", Bucket=name)
-    region = _bucket_region(location) if isinstance(location, dict) else None
-    # botocore follows S3's region redirects if the guess (the home region) is wrong.
-    client = clients(region or home)
-    policy = _read(client, "GetBucketPolicy", "NoSuchBucketPolicy", Bucket=name)
-    return Bucket(
-        name=name,
-        region=region,
-        acl=_read(client, "GetBucketAcl", Bucket=name),
-        policy=policy,
-        # AWS's own verdict on the policy, kept as evidence and as a second opinion.
-        policy_status=(
-            _read(client, "GetBucketPolicyStatus", "NoSuchBucketPolicy", Bucket=name)
-            if isinstance(policy, dict)
-            else None
-        ),
-        public_access_block=_read(
+class BucketReader:
+    """Reads one bucket's configuration: five calls, more only where a verdict needs them."""
+
+    def __init__(self, clients: RegionalClients, home: str, account: dict[str, Any] | None):
+        self.clients, self.home, self.account = clients, home, account
+
+    def __call__(self, name: str, listed_region: str | None) -> Bucket:
+        region = listed_region or self._location(name)
+        # botocore follows S3's region redirects if the guess (the home region) is wrong.
+        client = self.clients(region or self.home)
+        block = _read(
             client, "GetPublicAccessBlock", "NoSuchPublicAccessBlockConfiguration", Bucket=name
-        ),
-        encryption=_read(
-            client,
-            "GetBucketEncryption",
-            "ServerSideEncryptionConfigurationNotFoundError",
-            Bucket=name,
-        ),
-        versioning=_read(client, "GetBucketVersioning", Bucket=name),
-        logging=_read(client, "GetBucketLogging", Bucket=name),
-    )
+        )
+        policy = _read(client, "GetBucketPolicy", "NoSuchBucketPolicy", Bucket=name)
+        return Bucket(
+            name=name,
+            region=region,
+            acl=self._acl(client, name, block),
+            policy=policy,
+            policy_status=self._policy_status(client, name, block, policy),
+            public_access_block=block,
+            encryption=_read(
+                client,
+                "GetBucketEncryption",
+                "ServerSideEncryptionConfigurationNotFoundError",
+                Bucket=name,
+            ),
+            versioning=_read(client, "GetBucketVersioning", Bucket=name),
+            logging=_read(client, "GetBucketLogging", Bucket=name),
+        )
+
+    def _location(self, name: str) -> str | None:
+        location = _read(self.clients(self.home), "GetBucketLocation", Bucket=name)
+        return _bucket_region(location) if isinstance(location, dict) else None
+
+    def _in_force(self, block: Read, flag: str) -> str | None:
+        """Where ``flag`` is on (bucket or account level), or None when it may be off."""
+        if isinstance(block, dict) and block.get("PublicAccessBlockConfiguration", {}).get(flag):
+            return "bucket"
+        if self.account is not None and self.account.get(flag):
+            return "account"
+        return None
+
+    def _acl(self, client: Any, name: str, block: Read) -> Read:
+        level = self._in_force(block, "IgnorePublicAcls")
+        if level:
+            return Skipped(f"not read: {level}-level IgnorePublicAcls makes every ACL private")
+        return _read(client, "GetBucketAcl", Bucket=name)
+
+    def _policy_status(self, client: Any, name: str, block: Read, policy: Read) -> Read:
+        if not isinstance(policy, dict):
+            return None
+        open_statements = [s for s in statements(_policy_json(policy)) if _open_to_anyone(s)]
+        if not open_statements:
+            return Skipped("not read: no policy statement allows any principal")
+        if any(_plainly_public(statement) for statement in open_statements):
+            # An unconditional allow to "*" is public by itself; AWS's opinion adds nothing.
+            return Skipped("not read: a statement allows any principal without a condition")
+        level = self._in_force(block, "RestrictPublicBuckets")
+        if level:
+            return Skipped(f"not read: {level}-level RestrictPublicBuckets limits the policy")
+        return _read(client, "GetBucketPolicyStatus", "NoSuchBucketPolicy", Bucket=name)
+
+
+def _policy_json(body: Mapping[str, Any]) -> dict[str, Any] | None:
+    try:
+        return json.loads(body["Policy"]) if body.get("Policy") else None
+    except ValueError:
+        return None
+
+
+def _plainly_public(statement: Mapping[str, Any]) -> bool:
+    """Public on its face: "*" (or NotPrincipal) with no condition, as s3_access judges it."""
+    anyone = "NotPrincipal" in statement or everyone(statement.get("Principal"))
+    return anyone and not statement.get("Condition")
+
+
+def _open_to_anyone(statement: Mapping[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    wildcard = "*" in json.dumps(principal) if principal is not None else False
+    return statement.get("Effect") == "Allow" and ("NotPrincipal" in statement or wildcard)
 
 
 def _bucket_region(location: Mapping[str, Any]) -> str:
@@ -198,20 +287,20 @@ def evaluate_buckets(
     *,
     optional: tuple[str, ...] = (),
     account_level: bool = False,
-    region: Callable[[Bucket], str] = lambda bucket: GLOBAL,
+    buckets: Iterable[Bucket] | None = None,
 ) -> Iterator[CheckResult]:
-    """One result per bucket: ERROR if a required read failed, else decide(bucket).
-
-    ``region`` is the region results are reported in (S3's own checks: "global").
+    """One result per bucket (default: every listed bucket), in the bucket's own region:
+    ERROR if a required read failed, else decide(bucket).
     """
-    for bucket in snapshot.buckets:
+    for bucket in snapshot.buckets if buckets is None else buckets:
         errors = [getattr(bucket, field) for field in required]
         failed = error_reason(error for error in errors if isinstance(error, ReadError))
         verdict = Verdict(Status.ERROR, failed, {}) if failed else decide(bucket)
         sources = [
             api_call(SERVICE, OPERATIONS[field], Bucket=bucket.name)
             for field in (*required, *optional)
-            if getattr(bucket, field) is not None or field in required
+            if not isinstance(getattr(bucket, field), Skipped)
+            and (getattr(bucket, field) is not None or field in required)
         ]
         if account_level:
             sources.append(account_call(snapshot))
@@ -223,8 +312,44 @@ def evaluate_buckets(
             verdict.reason,
             evidence={"bucket": bucket.name, "bucket_region": bucket.region, **verdict.evidence},
             sources=tuple(sources),
-            region=region(bucket),
+            region=bucket.region or GLOBAL,
         )
+
+
+def evaluate_trail_buckets(
+    check_id: str,
+    snapshot: S3Snapshot,
+    ctx: CheckContext,
+    required: tuple[str, ...],
+    decide: Callable[[Bucket], Verdict],
+    **options: Any,
+) -> Iterator[CheckResult]:
+    """evaluate_buckets over the CloudTrail log buckets (ERROR when trails are unreadable)."""
+    if snapshot.trails is not None:
+        yield make_result(
+            check_id,
+            ctx,
+            ctx.account_id,
+            Status.ERROR,
+            f"could not list the trails' buckets: {snapshot.trails.reason}",
+            sources=(snapshot.trails.source,),
+            region=GLOBAL,
+        )
+        return
+    if not snapshot.trail_buckets:
+        yield make_result(
+            check_id,
+            ctx,
+            ctx.account_id,
+            Status.NOT_APPLICABLE,
+            "no trail delivers to an S3 bucket",
+            sources=(api_call("cloudtrail", "ListTrails"),),
+            region=GLOBAL,
+        )
+        return
+    yield from evaluate_buckets(
+        check_id, snapshot, ctx, required, decide, buckets=snapshot.trail_buckets, **options
+    )
 
 
 def bucket_arn(snapshot: S3Snapshot, bucket: Bucket) -> str:

@@ -11,11 +11,13 @@ from collectors.aws.s3 import (
     SERVICE,
     Bucket,
     S3Snapshot,
+    Skipped,
     Verdict,
     account_call,
     as_list,
     error_reason,
     evaluate_buckets,
+    evaluate_trail_buckets,
     everyone,
     policy_document,
     statement_label,
@@ -228,11 +230,13 @@ def public_verdict(snapshot: S3Snapshot, bucket: Bucket) -> Verdict:
     status_read = bucket.policy_status
     evidence = {
         "acl": bucket.body("acl"),
+        "acl_not_read": bucket.acl.why if isinstance(bucket.acl, Skipped) else None,
         "policy": document,
         "policy_status": bucket.body("policy_status"),
         "policy_status_error": error_reason(
             [status_read] if isinstance(status_read, ReadError) else []
         ),
+        "policy_status_not_read": status_read.why if isinstance(status_read, Skipped) else None,
         **_block_evidence(snapshot, bucket),
     }
     exposures = _exposures(bucket)
@@ -277,6 +281,27 @@ def public_verdict(snapshot: S3Snapshot, bucket: Bucket) -> Verdict:
 def bucket_not_public(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     return evaluate_buckets(
         "s3_bucket_not_public",
+        snapshot,
+        ctx,
+        NOT_PUBLIC_READS,
+        lambda bucket: public_verdict(snapshot, bucket),
+        optional=("policy_status",),
+        account_level=True,
+    )
+
+
+@check(
+    "cloudtrail_bucket_not_public",
+    title="The trail log bucket is not public",
+    service=SERVICE,
+    resource_type=BUCKET,
+    severity=Severity.CRITICAL,
+    criteria=("soc2-2017:CC6.1", "soc2-2017:CC7.2"),
+)
+def trail_bucket_not_public(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    """The same verdict as s3_bucket_not_public, on the buckets the trails deliver to."""
+    return evaluate_trail_buckets(
+        "cloudtrail_bucket_not_public",
         snapshot,
         ctx,
         NOT_PUBLIC_READS,

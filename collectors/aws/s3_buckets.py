@@ -15,6 +15,7 @@ from collectors.aws.s3 import (
     as_list,
     bucket_arn,
     evaluate_buckets,
+    evaluate_trail_buckets,
     everyone,
     policy_document,
     statement_label,
@@ -23,22 +24,45 @@ from collectors.aws.s3 import (
 from collectors.registry import check
 from collectors.types import CheckContext, CheckResult, Severity, Status
 
+MIN_TLS_VERSION = 1.2
+TLS_VERSION_OPERATORS = ("NumericLessThan", "NumericLessThanIfExists")
 
-def _denies_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
+
+def _condition_values(
+    statement: Mapping[str, Any], operators: tuple[str, ...], key: str
+) -> list[str]:
     conditions = statement.get("Condition", {})
-    secure = [
+    return [
         str(value).lower()
-        for operator in ("Bool", "BoolIfExists")
-        for key, values in conditions.get(operator, {}).items()
-        if key.lower() == "aws:securetransport"
+        for operator in operators
+        for name, values in conditions.get(operator, {}).items()
+        if name.lower() == key
         for value in as_list(values)
     ]
+
+
+def _denies_old_tls(statement: Mapping[str, Any]) -> bool:
+    """A Deny on s3:TlsVersion below 1.2 or higher: CIS 3.1.1's accepted alternative."""
+    versions = _condition_values(statement, TLS_VERSION_OPERATORS, "s3:tlsversion")
+    try:
+        return any(float(version) >= MIN_TLS_VERSION for version in versions)
+    except ValueError:
+        return False
+
+
+def _denied_condition(statement: Mapping[str, Any]) -> str:
+    secure = _condition_values(statement, ("Bool", "BoolIfExists"), "aws:securetransport")
+    return "aws:SecureTransport is false" if "false" in secure else "s3:TlsVersion is below 1.2"
+
+
+def _denies_plain_http(statement: Mapping[str, Any], bucket_arn: str) -> bool:
+    secure = _condition_values(statement, ("Bool", "BoolIfExists"), "aws:securetransport")
     actions = {str(action).lower() for action in as_list(statement.get("Action"))}
     return (
         statement.get("Effect") == "Deny"
         and everyone(statement.get("Principal"))
         and bool(actions & {"*", "s3:*"})
-        and "false" in secure
+        and ("false" in secure or _denies_old_tls(statement))
         and any(
             fnmatchcase(f"{bucket_arn}/object", str(resource))
             for resource in as_list(statement.get("Resource"))
@@ -64,14 +88,14 @@ def bucket_tls_only(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckRe
         denying = [s for s in statements(document) if _denies_plain_http(s, arn)]
         if denying:
             label = statement_label(denying[0], document)
+            condition = _denied_condition(denying[0])
             return Verdict(
-                Status.PASS,
-                f"policy statement {label} denies s3:* when aws:SecureTransport is false",
-                evidence,
+                Status.PASS, f"policy statement {label} denies s3:* when {condition}", evidence
             )
         return Verdict(
             Status.FAIL,
-            "no Deny statement for aws:SecureTransport false covering the bucket's objects",
+            "no Deny statement for aws:SecureTransport false (or s3:TlsVersion below 1.2) "
+            "covering the bucket's objects",
             evidence,
         )
 
@@ -159,4 +183,18 @@ def access_logging_verdict(bucket: Bucket) -> Verdict:
 def bucket_access_logging(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
     return evaluate_buckets(
         "s3_bucket_access_logging", snapshot, ctx, ("logging",), access_logging_verdict
+    )
+
+
+@check(
+    "cloudtrail_bucket_access_logging",
+    title="The trail log bucket has server access logging",
+    service=SERVICE,
+    resource_type=BUCKET,
+    severity=Severity.MEDIUM,
+    criteria=("cis-aws-7.0.0:4.4", "soc2-2017:CC7.2"),
+)
+def trail_bucket_access_logging(snapshot: S3Snapshot, ctx: CheckContext) -> Iterator[CheckResult]:
+    return evaluate_trail_buckets(
+        "cloudtrail_bucket_access_logging", snapshot, ctx, ("logging",), access_logging_verdict
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from collectors.registry import load_checks
+from collectors.types import Severity
 from evidence.collection.models import AwsAccount
 from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.filters import (
@@ -15,6 +16,7 @@ from evidence.posture.selectors.filters import (
     DashboardFilters,
     framework_control_ids,
 )
+from evidence.posture.selectors.findings import FINDING_STATES, SORTS, FindingFilters
 from grc.catalog.models import Framework, Responsibility
 
 
@@ -37,6 +39,7 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=_blank("Any status", ControlStatus.choices))
     service = forms.ChoiceField(required=False)
+    q = forms.CharField(required=False, max_length=200, label="Search")
     days = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -73,6 +76,48 @@ class DashboardFilterForm(forms.Form):
             responsibility=data.get("responsibility") or "",
             status=data.get("status") or "",
             service=data.get("service") or "",
+            query=(data.get("q") or "").strip(),
             days=data.get("days") or DEFAULT_TREND_DAYS,
             framework_controls=framework_control_ids(framework) if framework else None,
+        )
+
+
+class FindingFilterForm(forms.Form):
+    """The findings page's query string; invalid values are dropped, never an error page."""
+
+    account = forms.CharField(required=False)
+    service = forms.ChoiceField(required=False)
+    check = forms.CharField(required=False, max_length=100)
+    severity = forms.ChoiceField(required=False)
+    state = forms.ChoiceField(
+        required=False, choices=[("", "Failing and excepted"), *((s, s) for s in FINDING_STATES)]
+    )
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS])
+
+    def __init__(self, data, *, accounts: list[AwsAccount]) -> None:
+        super().__init__(data)
+        self.accounts = accounts
+        specs = load_checks().values()
+        self.fields["service"].choices = _blank(
+            "Any service", sorted({(s.service, s.service) for s in specs})
+        )
+        self.fields["severity"].choices = _blank(
+            "Any severity", [(str(level), str(level)) for level in Severity]
+        )
+
+    def filters(self) -> FindingFilters:
+        self.is_valid()
+        data = {
+            name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
+        }
+        chosen = [a.pk for a in self.accounts if a.account_id == data.get("account")]
+        return FindingFilters(
+            account_ids=chosen or [a.pk for a in self.accounts],
+            service=data.get("service") or "",
+            check_id=data.get("check") or "",
+            severity=data.get("severity") or "",
+            state=data.get("state") or "",
+            query=(data.get("q") or "").strip(),
+            sort=data.get("sort") or "severity",
         )

@@ -203,13 +203,15 @@ class ControlParameterInline(admin.TabularInline):
 
 @admin.register(Control)
 class ControlAdmin(admin.ModelAdmin):
-    list_display = ("ref", "name", "domain", "responsibility", "attestation", "origin")
-    list_filter = ("responsibility", "origin", "domain", "attestation", "criteria__framework")
+    list_display = ("ref", "name", "domain", "responsibility", "owner", "owner_group", "origin")
+    list_filter = ("responsibility", "origin", "domain", "owner_group", "criteria__framework")
     search_fields = ("ref", "name", "statement")
-    list_select_related = ("attestation",)
+    list_select_related = ("attestation", "owner", "owner_group")
     readonly_fields = ("origin", "created_at", "updated_at")
     fields = (
         *Control.DESCRIPTION_FIELDS,
+        "owner",
+        "owner_group",
         "origin",
         "created_at",
         "updated_at",

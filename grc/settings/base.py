@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
     "evidence.collection",
+    "evidence.manual",
+    "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
 ]
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Parses upload bodies before CSRF does, noting file names with a path or NUL to refuse.
+    "evidence.manual.middleware.UploadNameMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -271,6 +275,13 @@ SPECTACULAR_SETTINGS = {
         "CollectionUnitStatusEnum": "evidence.collection.models.runs.CollectionUnit.Status",
         "ControlStatusEnum": "evidence.posture.models.status.ControlStatus",
         "EvidencePacketStatusEnum": "evidence.packets.models.packets.EvidencePacket.Status",
+        "ReviewDecisionEnum": "evidence.manual.models.submissions.Decision",
+        "ReviewStatusEnum": "evidence.manual.models.submissions.ReviewStatus",
+        "EvidenceSubmissionKindEnum": "evidence.manual.models.submissions.EvidenceSubmission.Kind",
+        "ProviderAttestationKindEnum": (
+            "evidence.manual.models.attestations.ProviderAttestation.Kind"
+        ),
+        "EvidenceRequestFrequencyEnum": "evidence.manual.models.requests.Frequency",
     },
 }
 
@@ -333,7 +344,32 @@ GRC_WORKER_LOST_SECONDS = env.int("GRC_WORKER_LOST_SECONDS", default=180)
 GRC_PACKET_STALE_SECONDS = env.int("GRC_PACKET_STALE_SECONDS", default=2 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).
 GRC_RUN_FINISHED_TASKS = ["evidence.posture.tasks.control_status_rollup_task"]
+# The longest an accepted risk may last before it must be reviewed again.
+GRC_EXCEPTION_MAX_DAYS = env.int("GRC_EXCEPTION_MAX_DAYS", default=365)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).
 GRC_PACKET_SIGNING_KEY = env.str("GRC_PACKET_SIGNING_KEY", default="")
+
+# Manual evidence: uploads (type detected from content), validity grace and reminders.
+GRC_MANUAL_MAX_UPLOAD_BYTES = env.int("GRC_MANUAL_MAX_UPLOAD_BYTES", default=25 * 1024 * 1024)
+# Days an approved submission stays valid after its frequency period ends (time to renew).
+GRC_MANUAL_GRACE_DAYS = env.int("GRC_MANUAL_GRACE_DAYS", default=30)
+# The daily reminder lists requests due within this many days, and overdue ones.
+GRC_MANUAL_REMINDER_DAYS = env.int("GRC_MANUAL_REMINDER_DAYS", default=14)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="grc-evidence@localhost")
+# Mail goes to the console in local debug runs (the demo), through SMTP (EMAIL_HOST...) otherwise.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends."
+    + ("console.EmailBackend" if DEBUG else "smtp.EmailBackend"),
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Links in reminder emails start with this (e.g. https://grc.example.com); empty: no links.
+GRC_BASE_URL = env.str("GRC_BASE_URL", default="")
+# Local installs sign with a key kept under data/; production requires the configured one.
+GRC_REQUIRE_SIGNING_KEY = False

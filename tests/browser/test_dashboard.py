@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
 ]
 REGIONS = ["us-east-1"]
 HISTORY_DAYS = 10  # today and the nine days before; each collection takes about a second
-FINISHED = ("succeeded", "partial")
+FINISHED = ("succeeded", "finished_with_errors")
 WEB_PORTS = (80, 443)
 
 pytestmark = [

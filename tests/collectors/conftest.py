@@ -113,6 +113,22 @@ class AwsHooks:
         self.session.events.register_first(f"before-send.{service}.{operation}", handler)
         return injected
 
+    def html_page(self, service: str, operation: str, *, status: int = 500) -> None:
+        """Answer ``operation`` with a web page, as a proxy or load balancer in front of an
+        endpoint does (no AWS error code, no XML or JSON body)."""
+        from botocore.awsrequest import AWSResponse
+        from moto.core.botocore_stubber import MockRawResponse
+
+        page = b"<!doctype html>\n<html><head><title>Server Error</title></head><body>" + (
+            b"Something went wrong</body></html>"
+        )
+
+        def handler(request: Any, **kwargs: Any) -> AWSResponse:
+            headers = {"Content-Type": "text/html"}
+            return AWSResponse(request.url, status, headers, MockRawResponse(page))
+
+        self.session.events.register_first(f"before-send.{service}.{operation}", handler)
+
     def unreachable(self, service: str, operation: str) -> list[int]:
         """Make ``operation`` time out connecting, on every attempt."""
         from botocore.exceptions import ConnectTimeoutError

@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 
+from collectors.registry import CHECKS
 from collectors.types import Status
 from tests.collectors.conftest import ACCOUNT_ID, REGION, AwsHooks
 
@@ -83,10 +84,11 @@ def test_no_trails(collect) -> None:
         "cloudtrail_log_file_validation",
         "cloudtrail_kms_encryption",
         "cloudtrail_cloudwatch_logs",
-        "cloudtrail_bucket_not_public",
-        "cloudtrail_bucket_access_logging",
     ):
         assert collected[check_id][ACCOUNT_ID].status is Status.NOT_APPLICABLE, check_id
+    buckets = collect("s3", "global")  # the trails' buckets are judged by the S3 service
+    for check_id in ("cloudtrail_bucket_not_public", "cloudtrail_bucket_access_logging"):
+        assert buckets[check_id][ACCOUNT_ID].status is Status.NOT_APPLICABLE, check_id
 
 
 def test_log_file_validation_and_kms(aws_session, collect) -> None:
@@ -148,20 +150,21 @@ def test_bucket_not_public(aws_session, collect) -> None:
         ],
     }
     s3.put_bucket_policy(Bucket="shared-trail-logs", Policy=json.dumps(policy))
-    results = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"]
+    results = collect("s3", "global")["cloudtrail_bucket_not_public"]
     assert results["arn:aws:s3:::private-trail-logs"].status is Status.PASS
     assert results["arn:aws:s3:::open-trail-logs"].status is Status.FAIL
     assert "public: ACL grants READ to AllUsers" in results["arn:aws:s3:::open-trail-logs"].reason
     shared = results["arn:aws:s3:::shared-trail-logs"]
     assert shared.status is Status.FAIL
     assert "policy statement #1 allows s3:GetObject to any principal" in shared.reason
-    assert shared.region == REGION  # the trail's home region, not S3's "global"
+    assert shared.region == REGION  # the bucket's region, not "global"
+    # An unconditional allow to anyone is public on its face: no GetBucketPolicyStatus.
     assert {call.operation for call in shared.sources} == {
         "GetBucketAcl",
         "GetBucketPolicy",
-        "GetBucketPolicyStatus",
         "GetPublicAccessBlock",
     }
+    assert CHECKS["cloudtrail_bucket_not_public"].service == "s3"
 
 
 def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
@@ -184,7 +187,7 @@ def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
     )
     bucket = "arn:aws:s3:::vpc-only-trail-logs"
 
-    trail = collect("cloudtrail", "global")["cloudtrail_bucket_not_public"][bucket]
+    trail = collect("s3", "global")["cloudtrail_bucket_not_public"][bucket]
     s3 = collect("s3", "global")["s3_bucket_not_public"][bucket]
 
     assert trail.status is s3.status is Status.PASS
@@ -195,11 +198,12 @@ def test_bucket_verdict_is_the_s3_checks_verdict(aws_session, collect) -> None:
 def test_bucket_policy_unreadable_is_bucket_error(aws_session, aws_hooks, collect) -> None:
     make_trail(aws_session, selectors=MANAGEMENT_ALL, IsMultiRegionTrail=True)
     aws_hooks.fail("s3", "GetBucketPolicy", "AccessDenied", status=403)
-    collected = collect("cloudtrail", "global")
-    result = collected["cloudtrail_bucket_not_public"]["arn:aws:s3:::main-trail-logs"]
+    buckets = collect("s3", "global")
+    result = buckets["cloudtrail_bucket_not_public"]["arn:aws:s3:::main-trail-logs"]
     assert result.status is Status.ERROR
     assert result.reason.startswith("could not read GetBucketPolicy: AccessDenied")
-    assert collected["cloudtrail_multi_region_logging"][trail_arn("main")].status is Status.PASS
+    trails = collect("cloudtrail", "global")
+    assert trails["cloudtrail_multi_region_logging"][trail_arn("main")].status is Status.PASS
 
 
 def test_bucket_access_logging(aws_session, collect) -> None:
@@ -214,7 +218,7 @@ def test_bucket_access_logging(aws_session, collect) -> None:
             "LoggingEnabled": {"TargetBucket": "access-logs", "TargetPrefix": "t/"}
         },
     )
-    results = collect("cloudtrail", "global")["cloudtrail_bucket_access_logging"]
+    results = collect("s3", "global")["cloudtrail_bucket_access_logging"]
     assert results["arn:aws:s3:::logged-trail-logs"].status is Status.PASS
     assert results["arn:aws:s3:::unlogged-trail-logs"].status is Status.FAIL
 
@@ -246,3 +250,105 @@ def test_s3_object_read_events_advanced_selectors(aws_session, collect) -> None:
     collected = collect("cloudtrail", "global")
     assert collected["cloudtrail_s3_object_read_events"][arn].status is Status.PASS
     assert collected["cloudtrail_s3_object_write_events"][ACCOUNT_ID].status is Status.FAIL
+
+
+def test_default_event_selectors_record_all_management_events(aws_session, collect) -> None:
+    # No PutEventSelectors: DescribeTrails reports HasCustomEventSelectors false, and AWS records
+    # all read and write management events (and no data events).
+    arn = make_trail(aws_session, IsMultiRegionTrail=True)
+    collected = collect("cloudtrail", "global")
+    result = collected["cloudtrail_multi_region_logging"][arn]
+    assert result.status is Status.PASS, result.reason
+    assert result.evidence["trail"]["HasCustomEventSelectors"] is False
+    assert collected["cloudtrail_s3_object_write_events"][ACCOUNT_ID].status is Status.FAIL
+
+
+def test_default_selectors_with_unreadable_selectors(aws_session, aws_hooks, collect) -> None:
+    arn = make_trail(aws_session, IsMultiRegionTrail=True)
+    aws_hooks.fail("cloudtrail", "GetEventSelectors", "AccessDeniedException", status=403)
+    collected = collect("cloudtrail", "global")
+    assert collected["cloudtrail_multi_region_logging"][arn].status is Status.PASS
+    s3_reads = collected["cloudtrail_s3_object_read_events"][ACCOUNT_ID]
+    assert s3_reads.status is Status.FAIL
+    assert "event selectors unreadable (AccessDeniedException" in s3_reads.reason
+
+
+def test_custom_selectors_without_management_events_fail(aws_session, aws_hooks, collect) -> None:
+    make_trail(
+        aws_session,
+        IsMultiRegionTrail=True,
+        selectors=[{"ReadWriteType": "All", "IncludeManagementEvents": False, "DataResources": []}],
+    )
+    # AWS sets the flag once selectors are put (moto leaves it false).
+    aws_hooks.patch_response(
+        "cloudtrail",
+        "DescribeTrails",
+        lambda parsed: [t.update(HasCustomEventSelectors=True) for t in parsed["trailList"]],
+    )
+    result = collect("cloudtrail", "global")["cloudtrail_multi_region_logging"][ACCOUNT_ID]
+    assert result.status is Status.FAIL
+    assert "does not record all read and write management events" in result.reason
+
+
+def advanced(*field_selectors: dict[str, Any]) -> dict[str, Any]:
+    return {"AdvancedEventSelectors": [{"FieldSelectors": list(field_selectors)}]}
+
+
+MANAGEMENT = {"Field": "eventCategory", "Equals": ["Management"]}
+
+
+def test_advanced_management_selectors() -> None:
+    from collectors.aws.cloudtrail import records_all_management_events
+
+    assert records_all_management_events(advanced(MANAGEMENT))
+    assert records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]})
+    )
+    assert not records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "readOnly", "Equals": ["false"]})
+    )
+    assert not records_all_management_events(
+        advanced(MANAGEMENT, {"Field": "eventSource", "Equals": ["iam.amazonaws.com"]})
+    )
+    both = {
+        "AdvancedEventSelectors": [
+            {"FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["true"]}]},
+            {"FieldSelectors": [MANAGEMENT, {"Field": "readOnly", "Equals": ["false"]}]},
+        ]
+    }
+    assert records_all_management_events(both)
+    classic = {
+        "EventSelectors": [
+            {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+            {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True},
+        ]
+    }
+    assert records_all_management_events(classic)
+    assert not records_all_management_events({"EventSelectors": classic["EventSelectors"][:1]})
+
+
+def test_trail_bucket_outside_the_bucket_listing_is_read(aws_session, aws_hooks, collect) -> None:
+    """A central log bucket (another account's) is not in ListBuckets; it is judged anyway."""
+    make_trail(aws_session, "central")
+
+    def hide(parsed: dict[str, Any]) -> None:
+        parsed["Buckets"] = [b for b in parsed["Buckets"] if b["Name"] != "central-trail-logs"]
+
+    aws_hooks.patch_response("s3", "ListBuckets", hide)
+    collected = collect("s3", "global")
+    bucket = "arn:aws:s3:::central-trail-logs"
+    assert bucket not in collected.get("s3_bucket_not_public", {})
+    assert collected["cloudtrail_bucket_not_public"][bucket].status is Status.PASS
+    assert collected["cloudtrail_bucket_access_logging"][bucket].status is Status.FAIL
+
+
+def test_unlistable_trails_are_an_error_for_the_trail_bucket_checks(
+    aws_session, aws_hooks, collect
+) -> None:
+    make_trail(aws_session)
+    aws_hooks.fail("cloudtrail", "ListTrails", "AccessDeniedException", status=403)
+    collected = collect("s3", "global")
+    result = collected["cloudtrail_bucket_not_public"][ACCOUNT_ID]
+    assert result.status is Status.ERROR
+    assert "AccessDeniedException" in result.reason
+    assert collected["s3_bucket_not_public"]["arn:aws:s3:::main-trail-logs"].status is Status.PASS

@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from collectors.aws.cloudwatch import CIS_PATTERNS, canonical_pattern
+from collectors.aws.cloudwatch_patterns import CANONICAL_PATTERNS, CIS_7_PUBLISHED, CIS_7_REFS
 from collectors.types import Status
 from tests.collectors.conftest import ACCOUNT_ID, REGION
 
@@ -33,6 +34,7 @@ def monitored_account(
     subscribe: bool = True,
     alarms: bool = True,
     filters: tuple[str, ...] = tuple(CIS_PATTERNS),
+    pattern: dict[str, str] | None = None,
 ) -> None:
     logs = session.client("logs")
     logs.create_log_group(logGroupName=GROUP)
@@ -61,7 +63,7 @@ def monitored_account(
         logs.put_metric_filter(
             logGroupName=GROUP,
             filterName=name,
-            filterPattern=reformatted(CIS_PATTERNS[name][1][-1]),
+            filterPattern=(pattern or {}).get(name) or reformatted(CIS_PATTERNS[name][1][-1]),
             metricTransformations=[
                 {"metricName": name, "metricNamespace": NAMESPACE, "metricValue": "1"}
             ],
@@ -162,5 +164,26 @@ def test_no_logging_trail_fails(collect) -> None:
     ],
 )
 def test_pattern_matching(pattern: str, name: str, matches: bool) -> None:
-    accepted: set[Any] = {canonical_pattern(p) for p in CIS_PATTERNS[name][1]}
+    accepted: set[Any] = CANONICAL_PATTERNS[name]
     assert (canonical_pattern(pattern) in accepted) is matches
+
+
+@pytest.mark.parametrize("name", list(CIS_7_REFS), ids=[f"cis-{r}" for r in CIS_7_REFS.values()])
+def test_benchmark_pattern_passes(aws_session, collect, name: str) -> None:
+    """CIS v7.0.0 5.1-5.15: a metric filter pasted from the benchmark's audit text passes."""
+    monitored_account(aws_session, filters=(name,), pattern={name: CIS_7_PUBLISHED[name]})
+    result = collect("cloudwatch", "global")[f"cloudwatch_alarm_{name}"][filter_id(name)]
+    assert result.status is Status.PASS, (CIS_7_REFS[name], result.reason)
+
+
+def test_security_group_pattern_without_modify_rules_fails(aws_session, collect) -> None:
+    """CIS v7 5.10 monitors ModifySecurityGroupRules; the pre-v5 pattern misses those changes."""
+    older = CIS_7_PUBLISHED["security_group_changes"].replace(
+        " || ($.eventName = ModifySecurityGroupRules)", ""
+    )
+    assert "ModifySecurityGroupRules" not in older
+    name = "security_group_changes"
+    monitored_account(aws_session, filters=(name,), pattern={name: older})
+    result = collect("cloudwatch", "global")[f"cloudwatch_alarm_{name}"][GROUP_ARN]
+    assert result.status is Status.FAIL
+    assert "has no metric filter for security group changes" in result.reason

@@ -152,3 +152,21 @@ def test_the_issue_16_checks_carry_remediation_references_and_their_control() ->
 def test_seed_controls_an_api_can_answer_are_no_longer_manual_only(ref: str) -> None:
     control = next(c for c in shipped_controls() if c["ref"] == ref)
     assert control.get("checks")
+
+
+def test_iam_soc2_hints_agree_with_their_controls() -> None:
+    """iam_credentials_unused belongs to IAM-07 (CC6.2) and iam_user_no_attached_policies to
+    IAM-09 (CC6.3); their check-level hints say the same."""
+    mapped: dict[str, set[str]] = {}
+    for control in shipped_controls():
+        refs = {str(ref) for ref in (control.get("criteria") or {}).get("soc2-2017") or []}
+        for check_id in control.get("checks") or []:
+            mapped.setdefault(check_id, set()).update(refs)
+    soc2 = hints("soc2-2017")
+
+    for check_id, expected in (
+        ("iam_credentials_unused", {"CC6.2"}),
+        ("iam_user_no_attached_policies", {"CC6.3"}),
+    ):
+        assert soc2[check_id] == expected
+        assert soc2[check_id] <= mapped[check_id]

@@ -92,37 +92,6 @@ def test_ebs_volume_encrypted(collect: Any, ec2: Any) -> None:
     json.dumps(results[arn(f"volume/{sealed}")].evidence)  # CreateTime became a string
 
 
-def test_ebs_snapshot_not_public(collect: Any, ec2: Any) -> None:
-    volume_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
-    public, private = (ec2.create_snapshot(VolumeId=volume_id)["SnapshotId"] for _ in range(2))
-    ec2.modify_snapshot_attribute(
-        SnapshotId=public,
-        Attribute="createVolumePermission",
-        OperationType="add",
-        GroupNames=["all"],
-    )
-    ec2.modify_snapshot_attribute(
-        SnapshotId=private,
-        Attribute="createVolumePermission",
-        OperationType="add",
-        UserIds=["111122223333"],
-    )
-
-    results = collect("ec2")["ec2_ebs_snapshot_not_public"]
-
-    snapshot_arn = f"arn:aws:ec2:{REGION}::snapshot/"  # snapshot ARNs carry no account
-    failing = results[snapshot_arn + public]
-    assert failing.status is Status.FAIL
-    assert failing.evidence["create_volume_permissions"] == [{"Group": "all"}]
-    assert failing.sources[1].params == {
-        "SnapshotId": public,
-        "Attribute": "createVolumePermission",
-    }
-    passing = results[snapshot_arn + private]
-    assert passing.status is Status.PASS
-    assert passing.reason == "not public; shared with 111122223333"
-
-
 def test_sg_admin_ingress_ipv4_and_ipv6(collect: Any, ec2: Any, vpc_id: str) -> None:
     ssh_world = security_group(ec2, vpc_id, "ssh-world", [tcp(22, 22, v4="0.0.0.0/0")])
     rdp_range = security_group(ec2, vpc_id, "wide-range", [tcp(3000, 4000, v4="0.0.0.0/0")])
@@ -257,6 +226,57 @@ def test_nacl_admin_ingress(collect: Any, ec2: Any, vpc_id: str) -> None:
     assert denied_first.reason == "rule 100 allows protocol -1 from 0.0.0.0/0 to port 3389"
 
 
+def test_nacl_ipv6_deny_does_not_hide_ipv4_allow(collect: Any, ec2: Any, vpc_id: str) -> None:
+    """CIS 6.2: an entry matches only its own address family. An IPv6 deny-all at rule 90 does
+    not stop IPv4 traffic reaching the IPv4 allow-all at rule 100 (and the reverse)."""
+    ipv6_deny = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    ipv4_deny = ec2.create_network_acl(VpcId=vpc_id)["NetworkAcl"]["NetworkAclId"]
+    for acl, deny_family, allow_family in (
+        (ipv6_deny, {"Ipv6CidrBlock": "::/0"}, {"CidrBlock": "0.0.0.0/0"}),
+        (ipv4_deny, {"CidrBlock": "0.0.0.0/0"}, {"Ipv6CidrBlock": "::/0"}),
+    ):
+        for number, action, family in ((90, "deny", deny_family), (100, "allow", allow_family)):
+            ec2.create_network_acl_entry(
+                NetworkAclId=acl,
+                RuleNumber=number,
+                Protocol="-1",
+                RuleAction=action,
+                Egress=False,
+                **family,
+            )
+
+    results = collect("ec2")["ec2_nacl_no_admin_ingress"]
+
+    ipv4_open = results[arn(f"network-acl/{ipv6_deny}")]
+    assert ipv4_open.status is Status.FAIL
+    assert ipv4_open.reason == (
+        "rule 100 allows protocol -1 from 0.0.0.0/0 to port 22; "
+        "rule 100 allows protocol -1 from 0.0.0.0/0 to port 3389"
+    )
+    ipv6_open = results[arn(f"network-acl/{ipv4_deny}")]
+    assert ipv6_open.status is Status.FAIL
+    assert "rule 100 allows protocol -1 from ::/0 to port 22" in ipv6_open.reason
+
+
+def test_instance_imdsv2_pending_options_are_not_judged(
+    aws_session: Any, aws_hooks: Any, collect: Any, ec2: Any
+) -> None:
+    """CIS 6.7: options in State "pending" are requested, not applied (moto never reports it)."""
+    instance_id = ec2.run_instances(
+        ImageId=AMI, MinCount=1, MaxCount=1, MetadataOptions={"HttpTokens": "required"}
+    )["Instances"][0]["InstanceId"]
+
+    def pending(parsed: dict[str, Any]) -> None:
+        for reservation in parsed["Reservations"]:
+            for instance in reservation["Instances"]:
+                instance["MetadataOptions"]["State"] = "pending"
+
+    aws_hooks.patch_response("ec2", "DescribeInstances", pending)
+    result = collect("ec2")["ec2_instance_imdsv2"][arn(f"instance/{instance_id}")]
+    assert result.status is Status.ERROR
+    assert "State=pending" in result.reason
+
+
 def test_instance_imdsv2(collect: Any, ec2: Any) -> None:
     def launch(tokens: str) -> str:
         reservation = ec2.run_instances(
@@ -344,6 +364,7 @@ def test_api_calls_do_not_multiply_with_checks(
 
     collect("ec2")
 
-    assert calls.count("DescribeSnapshotAttribute") == 3  # one per snapshot
+    assert calls.count("DescribeSnapshotAttribute") == 0  # public snapshots are listed in bulk
+    assert calls.count("DescribeSnapshots") == 2  # owned, and owned restorable by all
     assert calls.count("DescribeSecurityGroups") == 1  # shared by four checks
     assert calls.count("DescribeInstances") == 1

@@ -1,17 +1,13 @@
 """IAM checks against moto resources created through boto3.
 
-moto's credential report has no ``<root_account>`` row and moto cannot enable root MFA, so the
-root tests edit the real GetCredentialReport and GetAccountSummary responses (after-call hooks)
-to add them; everything about IAM users comes from moto as is.
+Everything about IAM users comes from moto as is; the root user's checks are in
+``test_iam_root``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
-from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -20,7 +16,7 @@ import pytest
 
 from collectors.aws.iam import mask_key_id
 from collectors.types import Status
-from tests.collectors.conftest import ACCOUNT_ID, AwsHooks
+from tests.collectors.conftest import ACCOUNT_ID
 
 ROOT_ARN = f"arn:aws:iam::{ACCOUNT_ID}:root"
 MANAGED_POLICIES = json.loads(moto_iam_models.aws_managed_policies_data)
@@ -40,51 +36,10 @@ def iso(moment: dt.datetime) -> str:
 
 
 @pytest.fixture
-def root_row(aws_hooks: AwsHooks) -> Callable[..., None]:
-    """Add a <root_account> row (moto has none) to the real credential report."""
-
-    def add(**fields: str) -> None:
-        def update(parsed: dict[str, Any]) -> None:
-            text = parsed["Content"].decode()
-            header = next(csv.reader(io.StringIO(text)))
-            row = {
-                "user": "<root_account>",
-                "arn": ROOT_ARN,
-                "user_creation_time": iso(NOW - dt.timedelta(days=900)),
-                "password_enabled": "not_supported",
-                "password_last_used": "N/A",
-                "mfa_active": "true",
-                "access_key_1_active": "false",
-                "access_key_2_active": "false",
-                **fields,
-            }
-            out = io.StringIO()
-            csv.DictWriter(out, header, restval="N/A", lineterminator="\n").writerow(row)
-            lines = text.splitlines(keepends=True)
-            parsed["Content"] = "".join([lines[0], out.getvalue(), *lines[1:]]).encode()
-
-        aws_hooks.patch_response("iam", "GetCredentialReport", update)
-
-    return add
-
-
-def enable_root_mfa(hooks: AwsHooks) -> None:
-    """moto cannot enable root MFA; report it enabled in the real GetAccountSummary response."""
-    hooks.patch_response(
-        "iam", "GetAccountSummary", lambda parsed: parsed["SummaryMap"].update(AccountMFAEnabled=1)
-    )
-
-
-@pytest.fixture
-def root_mfa(aws_hooks: AwsHooks) -> None:
-    enable_root_mfa(aws_hooks)
-
-
-@pytest.fixture
 def managed_policies(monkeypatch: pytest.MonkeyPatch) -> None:
     """moto loads AWS managed policies only when asked to, and all ~1,300 of them take seconds:
     load just the two these checks look for."""
-    wanted = ("AWSSupportAccess", "AWSCloudShellFullAccess")
+    wanted = ("AWSSupportAccess", "AWSCloudShellFullAccess", "AdministratorAccess")
     subset = {name: MANAGED_POLICIES[name] for name in wanted}
     monkeypatch.setattr(moto_iam_models, "aws_managed_policies_data", json.dumps(subset))
     monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -106,69 +61,6 @@ def make_user(
 
 def user_arn(name: str) -> str:
     return f"arn:aws:iam::{ACCOUNT_ID}:user/{name}"
-
-
-# --- root --------------------------------------------------------------------------------------
-
-
-def test_root_access_key(root_row, collect_at) -> None:
-    root_row(access_key_1_active="true", access_key_1_last_rotated=iso(NOW))
-    result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
-    assert result.status is Status.FAIL
-    assert result.reason == "the root user has 1 active access key(s)"
-    assert result.evidence["credential_report_row"]["access_key_1_active"] == "true"
-    assert result.sources[0].operation == "GetCredentialReport"
-
-
-def test_root_access_key_absent(root_row, collect_at) -> None:
-    root_row()
-    result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
-    assert result.status is Status.PASS
-    assert result.region == "global"
-
-
-def test_root_without_report_row_is_error(collect_at) -> None:
-    result = collect_at("iam", "global")["iam_root_access_key_absent"][ROOT_ARN]
-    assert result.status is Status.ERROR
-    assert "<root_account>" in result.reason
-
-
-def test_root_mfa(aws_hooks, collect_at) -> None:
-    assert collect_at("iam", "global")["iam_root_mfa_enabled"][ROOT_ARN].status is Status.FAIL
-    enable_root_mfa(aws_hooks)
-    result = collect_at("iam", "global")["iam_root_mfa_enabled"][ROOT_ARN]
-    assert result.status is Status.PASS
-    assert result.evidence == {"AccountMFAEnabled": 1}
-
-
-def test_root_hardware_mfa_pass(root_mfa, aws_session, collect_at) -> None:
-    iam_client(aws_session).create_virtual_mfa_device(VirtualMFADeviceName="alice-phone")
-    result = collect_at("iam", "global")["iam_root_hardware_mfa_enabled"][ROOT_ARN]
-    assert result.status is Status.PASS
-    assert result.evidence["root_virtual_mfa_devices"] == []
-
-
-def test_root_hardware_mfa_fail_when_virtual(root_mfa, aws_session, collect_at) -> None:
-    iam_client(aws_session).create_virtual_mfa_device(
-        VirtualMFADeviceName="root-account-mfa-device"
-    )
-    result = collect_at("iam", "global")["iam_root_hardware_mfa_enabled"][ROOT_ARN]
-    assert result.status is Status.FAIL
-    assert "virtual device" in result.reason
-    assert "root-account-mfa-device" in result.reason
-
-
-def test_root_recent_use(root_row, collect_at) -> None:
-    root_row(password_last_used=iso(NOW - dt.timedelta(days=3)))
-    result = collect_at("iam", "global", now=NOW)["iam_root_recent_use"][ROOT_ARN]
-    assert result.status is Status.FAIL
-    assert result.reason == "the root user's password was used 3 days ago (window 30 days)"
-    later = collect_at("iam", "global", now=NOW + dt.timedelta(days=40))
-    assert later["iam_root_recent_use"][ROOT_ARN].status is Status.PASS
-    narrow = collect_at(
-        "iam", "global", now=NOW, parameters={"iam_root_recent_use": {"root_use_window_days": 2}}
-    )
-    assert narrow["iam_root_recent_use"][ROOT_ARN].status is Status.PASS
 
 
 # --- password policy ---------------------------------------------------------------------------
@@ -336,6 +228,59 @@ def test_policy_no_full_admin(aws_session, collect_at) -> None:
     assert results[reader["Policy"]["Arn"]].status is Status.PASS
     assert results[unused["Policy"]["Arn"]].status is Status.PASS
     assert "not attached" in results[unused["Policy"]["Arn"]].reason
+
+
+def test_policy_no_full_admin_sees_attached_aws_managed_policies(
+    aws_session, collect_at, managed_policies
+) -> None:
+    # CIS 2.14 lists every attached policy: AdministratorAccess on a role fails it.
+    admin_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+    results = collect_at("iam", "global")["iam_policy_no_full_admin"]
+    assert admin_arn not in results  # loaded but attached to no one: not judged
+    assert "arn:aws:iam::aws:policy/AWSSupportAccess" not in results
+    iam = iam_client(aws_session)
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": ROOT_ARN}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    iam.create_role(RoleName="breakglass", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.attach_role_policy(RoleName="breakglass", PolicyArn=admin_arn)
+    result = collect_at("iam", "global")["iam_policy_no_full_admin"][admin_arn]
+    assert result.status is Status.FAIL
+    assert result.reason == (
+        'AWS managed policy AdministratorAccess allows "*" on "*" and is attached 1 time(s)'
+    )
+    assert result.evidence["AwsManaged"] is True
+
+
+def test_authorization_details_follow_truncated_pages() -> None:
+    """A recorded two-page GetAccountAuthorizationDetails (botocore Stubber): the second page,
+    asked for with the first page's Marker, is read too."""
+    from botocore.stub import Stubber
+
+    from collectors.aws.iam import AUTHORIZATION_FILTER, authorization_details
+
+    iam = boto3.client(
+        "iam", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    user = {"UserName": "a", "Arn": user_arn("a"), "UserId": "AIDAEXAMPLEUSER0001", "Path": "/"}
+    second = {**user, "UserName": "b", "Arn": user_arn("b"), "UserId": "AIDAEXAMPLEUSER0002"}
+    with Stubber(iam) as stubber:
+        stubber.add_response(
+            "get_account_authorization_details",
+            {"UserDetailList": [user], "IsTruncated": True, "Marker": "page-2"},
+            {"Filter": AUTHORIZATION_FILTER, "MaxItems": 1000},
+        )
+        stubber.add_response(
+            "get_account_authorization_details",
+            {"UserDetailList": [second], "IsTruncated": False},
+            {"Filter": AUTHORIZATION_FILTER, "MaxItems": 1000, "Marker": "page-2"},
+        )
+        details = authorization_details(iam)
+        stubber.assert_no_pending_responses()
+    assert [u["UserName"] for u in details["UserDetailList"]] == ["a", "b"]
 
 
 def test_support_role(aws_session, collect_at, managed_policies) -> None:

@@ -19,18 +19,36 @@ def test_accessanalyzer_active(aws_hooks, collect) -> None:
     aws_hooks.respond("accessanalyzer", "ListAnalyzers", {"analyzers": [analyzer]})
     result = collect("accessanalyzer")["accessanalyzer_enabled"][ANALYZER_ARN]
     assert result.status is Status.PASS
-    assert result.reason == f"analyzer account is ACTIVE in {REGION}"
+    assert result.reason == f"external access analyzer account (ACCOUNT) is ACTIVE in {REGION}"
     assert result.evidence == {"analyzers": [analyzer]}
 
 
+UNUSED_ARN = f"arn:aws:access-analyzer:{REGION}:{ACCOUNT_ID}:analyzer/unused"
+
+
 @pytest.mark.parametrize(
-    "analyzers", [[], [{"arn": ANALYZER_ARN, "name": "account", "status": "FAILED"}]]
+    "analyzers",
+    [
+        [],
+        [{"arn": ANALYZER_ARN, "name": "account", "type": "ACCOUNT", "status": "FAILED"}],
+        # CIS 2.18: an unused-access analyzer is not an external access analyzer.
+        [
+            {
+                "arn": UNUSED_ARN,
+                "name": "unused",
+                "type": "ACCOUNT_UNUSED_ACCESS",
+                "status": "ACTIVE",
+            }
+        ],
+    ],
 )
 def test_accessanalyzer_missing(aws_hooks, collect, analyzers) -> None:
     aws_hooks.respond("accessanalyzer", "ListAnalyzers", {"analyzers": analyzers})
     result = collect("accessanalyzer")["accessanalyzer_enabled"][ACCOUNT_ID]
     assert result.status is Status.FAIL
-    assert result.reason.startswith(f"no ACTIVE analyzer in {REGION}")
+    assert result.reason.startswith(
+        f"no ACTIVE external access analyzer (type ACCOUNT or ORGANIZATION) in {REGION}"
+    )
 
 
 def test_guardduty(aws_session, collect) -> None:
@@ -79,29 +97,73 @@ def test_logs_none_is_not_applicable(collect) -> None:
     assert collect("logs")["logs_retention"][ACCOUNT_ID].status is Status.NOT_APPLICABLE
 
 
-def setup_config(session, *, all_supported: bool, start: bool, channel: bool) -> None:
-    config = session.client("config")
+def setup_config(
+    session,
+    *,
+    all_supported: bool,
+    start: bool,
+    channel: bool,
+    include_global: bool = False,
+    region: str = REGION,
+) -> None:
+    config = session.client("config", region_name=region)
     config.put_configuration_recorder(
         ConfigurationRecorder={
             "name": "default",
             "roleARN": f"arn:aws:iam::{ACCOUNT_ID}:role/config",
-            "recordingGroup": {"allSupported": all_supported}
+            "recordingGroup": {
+                "allSupported": True,
+                "includeGlobalResourceTypes": include_global,
+            }
             if all_supported
             else {"allSupported": False, "resourceTypes": ["AWS::S3::Bucket"]},
         }
     )
     if channel:
-        session.client("s3").create_bucket(Bucket="config-bucket")
+        session.client("s3").create_bucket(Bucket=f"config-bucket-{region}")
         config.put_delivery_channel(
-            DeliveryChannel={"name": "default", "s3BucketName": "config-bucket"}
+            DeliveryChannel={"name": "default", "s3BucketName": f"config-bucket-{region}"}
         )
     if start:
         config.start_configuration_recorder(ConfigurationRecorderName="default")
 
 
+GLOBAL_TYPES = f"{ACCOUNT_ID}:global-resource-types"
+
+
 def recorder_result(collect):
-    (result,) = collect("config")["config_recorder_all_regions"].values()
+    results = collect("config")["config_recorder_all_regions"]
+    (result,) = [r for r in results.values() if r.resource_id != GLOBAL_TYPES]
     return result
+
+
+def test_config_global_types_in_home_region(aws_session, collect) -> None:
+    setup_config(aws_session, all_supported=True, start=True, channel=True, include_global=True)
+    result = collect("config")["config_recorder_all_regions"][GLOBAL_TYPES]
+    assert result.status is Status.PASS
+    assert result.evidence["regions_read"] == [REGION]  # no other region was asked
+
+
+def test_config_global_types_in_another_region(aws_session, collect) -> None:
+    # CIS 4.3 / AWS: global IAM types need recording in one region only.
+    setup_config(aws_session, all_supported=True, start=True, channel=True)
+    other = "eu-west-1"
+    setup_config(
+        aws_session, all_supported=True, start=True, channel=True, include_global=True, region=other
+    )
+    home = collect("config")["config_recorder_all_regions"]
+    assert home[GLOBAL_TYPES].status is Status.PASS
+    assert home[GLOBAL_TYPES].evidence["recording_region"] == other
+    assert recorder_result(collect).status is Status.PASS
+    assert GLOBAL_TYPES not in collect("config", other)["config_recorder_all_regions"]
+
+
+def test_config_global_types_nowhere(aws_session, collect) -> None:
+    setup_config(aws_session, all_supported=True, start=True, channel=True)
+    result = collect("config")["config_recorder_all_regions"][GLOBAL_TYPES]
+    assert result.status is Status.FAIL
+    assert "includeGlobalResourceTypes" in result.reason
+    assert len(result.evidence["regions_read"]) > 1
 
 
 def test_config_recorder_pass(aws_session, collect) -> None:

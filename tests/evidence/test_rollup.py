@@ -10,28 +10,44 @@ from evidence.posture.models import (
     ControlStatusEvent,
     PostureDaily,
 )
+from evidence.posture.models.rules import ControlEvidence, EvidenceState, control_status
 from evidence.posture.selectors.history import control_status_history
-from evidence.posture.services.rollup import control_status_from_counts
 from grc.catalog.models import Control, ControlCheck
 from tests.evidence.conftest import run_collection
 
 pytestmark = pytest.mark.django_db
 
 
+E = EvidenceState
+
+
 @pytest.mark.parametrize(
-    ("passed", "failed", "errored", "expected"),
+    ("evidence", "expected"),
     [
-        (3, 0, 0, ControlStatus.PASS),
-        (0, 2, 0, ControlStatus.FAIL),
-        (0, 2, 1, ControlStatus.FAIL),
-        (3, 1, 0, ControlStatus.PARTIAL),
-        (3, 0, 1, ControlStatus.PARTIAL),
-        (0, 0, 4, ControlStatus.NOT_EVIDENCED),
-        (0, 0, 0, ControlStatus.NOT_EVIDENCED),
+        (ControlEvidence(passed=3), ControlStatus.PASS),
+        (ControlEvidence(failed=2), ControlStatus.FAIL),
+        (ControlEvidence(passed=99, failed=1), ControlStatus.FAIL),
+        (ControlEvidence(failed=1, errored=1), ControlStatus.FAIL),
+        (ControlEvidence(passed=3, excepted=1), ControlStatus.EXCEPTED),
+        (ControlEvidence(excepted=2), ControlStatus.EXCEPTED),
+        (ControlEvidence(passed=3, failed=1, excepted=1), ControlStatus.FAIL),
+        (ControlEvidence(passed=3, errored=1), ControlStatus.INCOMPLETE),
+        (ControlEvidence(errored=4), ControlStatus.INCOMPLETE),
+        (ControlEvidence(passed=3, excepted=1, errored=1), ControlStatus.INCOMPLETE),
+        (ControlEvidence(), ControlStatus.NOT_EVIDENCED),
+        (ControlEvidence(documents=E.EVIDENCED), ControlStatus.PASS),
+        (ControlEvidence(passed=2, documents=E.EVIDENCED), ControlStatus.PASS),
+        (ControlEvidence(passed=2, documents=E.MISSING), ControlStatus.NOT_EVIDENCED),
+        (ControlEvidence(documents=E.MISSING), ControlStatus.NOT_EVIDENCED),
+        (ControlEvidence(passed=2, documents=E.OVERDUE), ControlStatus.EVIDENCE_OVERDUE),
+        (ControlEvidence(documents=E.EXPIRED), ControlStatus.EVIDENCE_EXPIRED),
+        (ControlEvidence(excepted=1, documents=E.EXPIRED), ControlStatus.EVIDENCE_EXPIRED),
+        (ControlEvidence(failed=1, documents=E.EXPIRED), ControlStatus.FAIL),
+        (ControlEvidence(errored=1, documents=E.OVERDUE), ControlStatus.INCOMPLETE),
     ],
 )
-def test_status_from_counts(passed, failed, errored, expected):
-    assert control_status_from_counts(passed, failed, errored) == expected
+def test_control_status_rule(evidence, expected):
+    assert control_status(evidence) == expected
 
 
 @pytest.fixture

@@ -93,7 +93,7 @@ def small_history(db):
         role_arn="arn:aws:iam::210987654321:role/GrcEvidenceReader",
         external_id=SMALL_EXTERNAL_ID,
     )
-    for offset, status in enumerate(["pass", "pass", "fail", "partial", "fail"]):
+    for offset, status in enumerate(["pass", "pass", "fail", "incomplete", "fail"]):
         ControlStatusDaily.objects.create(
             account=acct,
             control=control,

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from evidence.packets.services.zipwriter import csv_cell
+from grc.access.exports import csv_cell
 from tests.packets.conftest import HOSTILE_FORMULA, HOSTILE_SCRIPT, SMALL_EXTERNAL_ID, zip_entries
 
 pytestmark = pytest.mark.django_db

@@ -85,7 +85,8 @@ def test_packet_of_a_collected_history(history, account, build_packet):
     assert sha256(raw) == packet.sha256 and len(raw) == packet.size
     entries = zip_entries(packet.file.path)
 
-    # Daily status: partial (versioning on, MFA delete off) for three days, then failing.
+    # Daily status: failing from the first day (MFA delete off beside versioning on), then two
+    # failures once versioning is suspended: one failing resource is enough to fail.
     daily = _csv(entries["controls/DP-10/daily_status.csv"])
     assert [row["date"] for row in daily][:3] == ["2026-02-27", "2026-02-28", "2026-03-01"]
     assert len(daily) == 10
@@ -94,7 +95,7 @@ def test_packet_of_a_collected_history(history, account, build_packet):
         assert by_day[day]["status"] == "not_collected"
     for day in ("2026-03-01", "2026-03-02", "2026-03-03"):
         assert (by_day[day]["status"], by_day[day]["pass"], by_day[day]["fail"]) == (
-            "partial",
+            "fail",
             "1",
             "1",
         )
@@ -108,7 +109,7 @@ def test_packet_of_a_collected_history(history, account, build_packet):
     network = {
         row["date"]: row["status"] for row in _csv(entries["controls/NET-01/daily_status.csv"])
     }
-    assert network["2026-03-03"] == "pass" and network["2026-03-04"] in ("fail", "partial")
+    assert network["2026-03-03"] == "pass" and network["2026-03-04"] == "fail"
 
     # Sample-date evidence: before and after the change, different documents.
     results = _csv(entries["controls/DP-10/results.csv"])

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
+import io
+import json
 import stat
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from evidence.exceptions.models import RiskException
 from evidence.packets.models import EvidencePacket
 from evidence.packets.services import signing
 from evidence.packets.services.packets import packet_build, packet_request
+from tests.factories import UserFactory
 from tests.packets.conftest import PUBLIC_KEY_B64, zip_entries
 
 pytestmark = pytest.mark.django_db
@@ -89,11 +94,11 @@ def test_build_is_stored_once_and_never_rebuilt(small_packet):
     assert len(list(path.parent.iterdir())) == 1, "no partial or second file left behind"
 
 
-def test_no_key_with_debug_off_fails_loudly(
+def test_no_key_in_production_fails_loudly(
     small_history, settings, django_capture_on_commit_callbacks
 ):
     settings.GRC_PACKET_SIGNING_KEY = ""
-    settings.DEBUG = False
+    settings.GRC_REQUIRE_SIGNING_KEY = True
     with django_capture_on_commit_callbacks():
         packet = _request(small_history)
 
@@ -106,9 +111,9 @@ def test_no_key_with_debug_off_fails_loudly(
     assert not list((Path(settings.MEDIA_ROOT) / "packets").iterdir())
 
 
-def test_debug_without_key_generates_a_private_local_key(settings, tmp_path):
+def test_local_install_without_key_generates_a_private_local_key(settings, tmp_path):
     settings.GRC_PACKET_SIGNING_KEY = ""
-    settings.DEBUG = True
+    settings.GRC_REQUIRE_SIGNING_KEY = False
     settings.DATA_DIR = tmp_path
     first = signing.public_key_b64()
     key_file = tmp_path / signing.LOCAL_KEY_FILE
@@ -134,3 +139,52 @@ def test_readme_and_progress(small_packet):
     assert "python tools/verify.py PACKET.zip --public-key" in readme
     assert "manage.py verify_packet" in readme and PUBLIC_KEY_B64 in readme
     assert (small_packet.progress, small_packet.progress_message) == (1.0, "ready")
+
+
+def test_the_packet_lists_every_exception_of_its_period_with_its_trail(small_history, build_packet):
+    requester, approver = UserFactory(username="ana"), UserFactory(username="ben")
+    outside = RiskException.objects.create(
+        check_id="s3_bucket_versioning", scope="region", scope_value="us-east-1",
+        justification="old", risk_rating="low", ends_on=dt.date(2026, 2, 1),
+        state="approved", requested_by=requester, decided_by=approver,
+        decided_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    inside = RiskException.objects.create(
+        check_id="s3_bucket_versioning", scope="arn", scope_value="arn:aws:s3:::=cmd|' /C calc'!A0",
+        justification="Static site", risk_rating="medium", ends_on=dt.date(2026, 3, 20),
+        state="approved", requested_by=requester, decided_by=approver,
+        decided_at=dt.datetime(2026, 2, 20, tzinfo=dt.UTC), decision_comment="ok until March",
+    )  # fmt: skip
+
+    packet = build_packet(
+        framework=small_history["framework"],
+        period_start=MARCH_1,
+        period_end=MARCH_31,
+        accounts=[small_history["account"]],
+        requested_by=None,
+    )
+
+    entries = zip_entries(packet.file.path)
+    rows = list(csv.DictReader(io.StringIO(entries["exceptions.csv"].decode())))
+    assert [int(row["id"]) for row in rows] == [inside.pk]
+    assert outside.pk not in {int(row["id"]) for row in rows}
+    assert (rows[0]["requested_by"], rows[0]["decided_by"], rows[0]["decision_comment"]) == (
+        "ana", "ben", "ok until March",
+    )  # fmt: skip
+    assert rows[0]["scope_value"].startswith("arn:")
+    manifest = json.loads(entries["manifest.json"])
+    assert "exceptions.csv" in {entry["path"] for entry in manifest["files"]}
+
+
+def test_the_report_explains_how_each_check_is_fixed(small_history, build_packet):
+    packet = build_packet(
+        framework=small_history["framework"],
+        period_start=MARCH_1,
+        period_end=MARCH_31,
+        accounts=[small_history["account"]],
+        requested_by=None,
+    )
+
+    html = zip_entries(packet.file.path)["report.html"].decode()
+    assert "how a failure is fixed" in html
+    assert "aws s3api put-bucket-versioning" in html

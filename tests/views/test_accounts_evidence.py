@@ -138,7 +138,7 @@ def test_runs_show_progress_counts_and_errors(dashboard, auditor_client):
     account = dashboard.accounts[0]
     CollectionRunFactory(
         account=account,
-        status="partial",
+        status="finished_with_errors",
         pass_count=40,
         fail_count=7,
         error_count=1,

@@ -26,7 +26,11 @@ def test_framework_tree_nests_sections_and_links_controls(history, auditor_clien
     network = cc6.children[0].criteria[0]
     assert (network.criterion.ref, network.status) == ("CC6.6", "fail")
     assert [(s.control.ref, s.status) for s in network.controls] == [("NET-01", "fail")]
-    assert cc6.counts == {"pass": 1, "fail": 1, "not_evidenced": 0}
+    # CC6.1 maps IAM-05 (passing) and PHY-01 (an inherited control whose AWS attestation is
+    # not evidenced yet): a criterion is as good as its weakest control, and names it.
+    access = cc6.criteria[0]
+    assert (access.status, access.verdict.weakest) == ("not_evidenced", "PHY-01")
+    assert {status: n for status, n in cc6.counts.items() if n} == {"not_evidenced": 1, "fail": 1}
     assert 'href="/controls/NET-01/?"' in response.content.decode()
 
 
@@ -156,3 +160,15 @@ def test_bad_parameter_value_shows_the_error(dashboard, manager_client, data, er
     assert response.status_code == 400
     assert error in response.content.decode()
     assert not ParameterChange.objects.exists()
+
+
+def test_control_list_search_finds_ref_name_statement_and_check_ids(history, auditor_client):
+    history(1)
+
+    def refs(query: str) -> list[str]:
+        response = auditor_client.get(reverse("control-list"), {"q": query})
+        return sorted(row.control.ref for row in response.context["rows"])
+
+    assert refs("net-01") == ["NET-01"]
+    assert refs("ec2_sg_no_admin_ingress_ipv4") == ["NET-01"]
+    assert refs("no-such-words-anywhere") == []

@@ -183,7 +183,7 @@ class CollectionRunSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "id": {"help_text": "Run id."},
             "trigger": {"help_text": "schedule, manual (UI) or api."},
-            "status": {"help_text": "queued, running, succeeded, partial or failed."},
+            "status": {"help_text": "queued, running, succeeded, finished_with_errors or failed."},
             "created_at": {"help_text": "When the run was requested."},
             "started_at": {"help_text": "When a worker started it."},
             "finished_at": {"help_text": "When it finished."},

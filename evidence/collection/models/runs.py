@@ -19,15 +19,15 @@ class CollectionRun(models.Model):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
-        PARTIAL = "partial", "Partial"
+        WITH_ERRORS = "finished_with_errors", "Finished with errors"
         FAILED = "failed", "Failed"
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
-    FINISHED_WITH_RESULTS = (Status.SUCCEEDED, Status.PARTIAL)
+    FINISHED_WITH_RESULTS = (Status.SUCCEEDED, Status.WITH_ERRORS)
 
     account = models.ForeignKey(AwsAccount, on_delete=models.PROTECT, related_name="runs")
     trigger = models.CharField(max_length=16, choices=Trigger.choices)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

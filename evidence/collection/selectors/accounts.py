@@ -13,7 +13,7 @@ from django_celery_beat.models import PeriodicTask
 from evidence.collection.models import AwsAccount, CollectionRun
 
 Run = CollectionRun
-FINISHED_WITH_RESULTS = (Run.Status.SUCCEEDED, Run.Status.PARTIAL)
+FINISHED_WITH_RESULTS = (Run.Status.SUCCEEDED, Run.Status.WITH_ERRORS)
 
 
 def accounts_visible() -> QuerySet[AwsAccount]:

@@ -244,7 +244,7 @@ def collection_run_finish(run_id: int, *, reason_incomplete: str = "") -> Collec
         if not errors:
             run.status = Status.SUCCEEDED
         elif stored_anything:
-            run.status = Status.PARTIAL
+            run.status = Status.WITH_ERRORS
         else:
             run.status = Status.FAILED
         run.finished_at = timezone.now()
@@ -270,7 +270,7 @@ def collection_runs_reap_lost(*, lost_after: dt.timedelta) -> list[int]:
 
 
 def collection_run_reap(*, older_than: dt.timedelta) -> list[int]:
-    """End runs whose workers vanished: they become ``partial`` (or ``failed``), never complete."""
+    """End runs whose workers vanished: "finished with errors" (or failed), never succeeded."""
     cutoff = timezone.now() - older_than
     stale = Run.objects.filter(status__in=Run.ACTIVE, created_at__lt=cutoff).values_list(
         "pk", flat=True

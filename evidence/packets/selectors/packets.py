@@ -116,7 +116,7 @@ def sample_runs(
     accounts: Sequence[AwsAccount], sample_dates: Iterable[dt.date]
 ) -> dict[dt.date, list[SampleRun]]:
     """Per sample date, per account: the latest finished collection on or before that day."""
-    usable = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.PARTIAL)
+    usable = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.WITH_ERRORS)
     by_date: dict[dt.date, list[SampleRun]] = {}
     for day in sample_dates:
         entries = []

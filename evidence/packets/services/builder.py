@@ -23,13 +23,16 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
+from collectors.registry import guidance_for
 from evidence.collection.models import AwsAccount
 from evidence.collection.services.ingest import canonical_json
+from evidence.exceptions.selectors.exceptions import exceptions_in_period
 from evidence.packets import verify
 from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
 from evidence.packets.selectors.packets import PacketControl, SampleRun
 from evidence.packets.services import report, signing
+from evidence.packets.services.manual import manual_evidence_write
 from evidence.packets.services.report import HtmlReport, PdfReport
 from evidence.packets.services.timeline import NOT_COLLECTED, AccountTimeline
 from evidence.packets.services.zipwriter import HashingEntry, PacketZipWriter
@@ -243,11 +246,21 @@ def _control_context(
         "attestation": attestation,
         "attestation_covers_period": covers,
         "timelines": timelines,
-        "pdf_exceptions": report.PDF_EXCEPTIONS_PER_ACCOUNT,
+        "pdf_deviations": report.PDF_DEVIATIONS_PER_ACCOUNT,
+        "guidance": [
+            (check_id, guidance)
+            for check_id in packet_control.check_ids
+            if (guidance := guidance_for(check_id)) is not None
+        ],
     }
 
 
-def manifest_bytes(scope: PacketScope, files: list[dict[str, Any]], public_key: str) -> bytes:
+def manifest_bytes(
+    scope: PacketScope,
+    files: list[dict[str, Any]],
+    public_key: str,
+    manual_evidence: dict[str, Any] | None = None,
+) -> bytes:
     packet = scope.packet
     manifest = {
         "format": FORMAT,
@@ -262,7 +275,38 @@ def manifest_bytes(scope: PacketScope, files: list[dict[str, Any]], public_key: 
         "public_key": public_key,
         "files": files,
     }
+    if manual_evidence is not None:
+        manifest["manual_evidence"] = manual_evidence
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
+
+
+EXCEPTION_HEADER = (
+    "id", "check_id", "scope", "scope_value", "account_id", "risk_rating", "justification",
+    "compensating_controls", "ends_on", "state", "requested_by", "requested_at", "decided_by",
+    "decided_at", "decision_comment", "revoked_by", "revoked_at", "revoke_reason",
+)  # fmt: skip
+
+
+def _exception_rows(scope: PacketScope) -> Iterator[tuple]:
+    """Every risk exception that applied on some day of the period, with its approval trail."""
+    yield EXCEPTION_HEADER
+
+    def who(user) -> str:
+        return user.get_username() if user else ""
+
+    def when(moment) -> str:
+        return moment.isoformat() if moment else ""
+
+    packet = scope.packet
+    for item in exceptions_in_period(start=packet.period_start, end=packet.period_end):
+        yield (
+            item.pk, item.check_id, item.scope, item.scope_value,
+            item.account.account_id if item.account else "", item.risk_rating,
+            item.justification, item.compensating_controls, item.ends_on.isoformat(),
+            item.state, who(item.requested_by), when(item.requested_at), who(item.decided_by),
+            when(item.decided_at), item.decision_comment, who(item.revoked_by),
+            when(item.revoked_at), item.revoke_reason,
+        )  # fmt: skip
 
 
 def packet_zip_write(
@@ -299,6 +343,14 @@ def packet_zip_write(
                     0.95 * (index + 1) / len(controls),
                     f"{index + 1} of {len(controls)} controls written",
                 )
+        with archive.entry("exceptions.csv") as sink:
+            sink.csv_rows(_exception_rows(scope))
+        manual_evidence = manual_evidence_write(
+            archive,
+            framework_id=scope.packet.framework_id,
+            start=scope.packet.period_start,
+            end=scope.packet.period_end,
+        )
         html.foot(context)
         html.close()
         archive.add_file("report.html", html.path)
@@ -307,6 +359,6 @@ def packet_zip_write(
         archive.add_file("report.pdf", Path(tmp) / "report.pdf")
         archive.add_bytes("README.txt", report.readme_text(context))
         archive.add_file("tools/verify.py", Path(verify.__file__))
-        manifest = manifest_bytes(scope, archive.files, public_key)
+        manifest = manifest_bytes(scope, archive.files, public_key, manual_evidence)
         archive.add_bytes(verify.MANIFEST, manifest, listed=False)
         archive.add_bytes(verify.SIGNATURE, signing.manifest_sign(manifest, key), listed=False)

@@ -3,7 +3,7 @@
 Structure comes from Django templates under ``templates/packets/report/`` (autoescaped); the
 per-result rows, of which there can be hundreds of thousands, go through ``format_html``, which
 escapes every argument. The PDF is a bounded summary of the same content: per control at most
-``PDF_EXCEPTIONS_PER_ACCOUNT`` exception ranges per account, ``PDF_SAMPLE_DATES`` sample-date lines
+``PDF_DEVIATIONS_PER_ACCOUNT`` deviation ranges per account, ``PDF_SAMPLE_DATES`` sample-date lines
 and ``PDF_FAILING_ROWS`` failing results, with the count of the rest, so its size does not grow
 with the period. It is rendered in parts of a few controls each and joined with pypdf (which
 xhtml2pdf itself depends on), so the renderer's memory stays bounded; report.html and the CSVs
@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from pypdf import PdfWriter
 from xhtml2pdf import pisa
 
-PDF_EXCEPTIONS_PER_ACCOUNT = 6
+PDF_DEVIATIONS_PER_ACCOUNT = 6
 PDF_FAILING_ROWS = 10
 PDF_SAMPLE_DATES = 12
 PDF_CONTROLS_PER_PART = 8

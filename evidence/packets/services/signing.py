@@ -1,10 +1,10 @@
 """The packet signing key (Ed25519, PyNaCl) and the detached signature over manifest.json.
 
 The key is ``settings.GRC_PACKET_SIGNING_KEY``: base64 of a 32-byte seed, e.g. from
-``python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"``. With
-DEBUG on and no key set, a local key is generated once and kept in ``DATA_DIR`` (mode 0600) so
-a developer's packets verify across restarts. With DEBUG off and no key, building a packet
-fails loudly rather than signing with a throwaway key nobody can check against.
+``python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"``. On a
+local install with no key set, a key is generated once and kept in ``DATA_DIR`` (mode 0600) so
+packets verify across restarts. In production (``GRC_REQUIRE_SIGNING_KEY``) a missing key makes
+a build fail loudly rather than sign with a key nobody outside this machine can check against.
 """
 
 from __future__ import annotations
@@ -49,10 +49,10 @@ def signing_key() -> SigningKey:
     configured = settings.GRC_PACKET_SIGNING_KEY
     if configured:
         return SigningKey(_decode_seed(configured))
-    if not settings.DEBUG:
+    if settings.GRC_REQUIRE_SIGNING_KEY:
         raise ImproperlyConfigured(
             "GRC_PACKET_SIGNING_KEY must be set (base64 of a 32-byte Ed25519 seed) to build "
-            "evidence packets when DJANGO_DEBUG is off."
+            "evidence packets in production."
         )
     return SigningKey(_local_seed(Path(settings.DATA_DIR) / LOCAL_KEY_FILE))
 

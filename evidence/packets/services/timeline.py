@@ -1,4 +1,9 @@
-"""A control's daily status in one account as runs of equal days: the strip and the exceptions."""
+"""A control's daily status in one account as runs of equal days: the strip and the deviations.
+
+A deviation (the auditor's word) is a day the control did not operate as designed: failing, its
+evidence overdue or expired, or not fully readable. Risk exceptions are another thing: an
+excepted day is not a deviation, and the packet lists the exceptions themselves.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from evidence.posture.models import ControlStatus
+
 NOT_COLLECTED = "not_collected"
-EXCEPTION_STATUSES = ("fail", "partial")
+DEVIATION_STATUSES = ("fail", "evidence_expired", "evidence_overdue", "incomplete")
 STATUS_LABELS = {
-    "pass": "passing",
-    "fail": "failing",
-    "partial": "partial",
-    "not_evidenced": "not evidenced",
+    **{status: label.lower() for status, label in ControlStatus.choices},
     NOT_COLLECTED: "no collection",
 }
 
@@ -50,12 +54,12 @@ class AccountTimeline:
             self.runs.append(StatusRun(status, day, day))
 
     @property
-    def exceptions(self) -> list[StatusRun]:
-        return [run for run in self.runs if run.status in EXCEPTION_STATUSES]
+    def deviations(self) -> list[StatusRun]:
+        return [run for run in self.runs if run.status in DEVIATION_STATUSES]
 
     @property
-    def exception_days(self) -> int:
-        return sum(self.counts[status] for status in EXCEPTION_STATUSES)
+    def deviation_days(self) -> int:
+        return sum(self.counts[status] for status in DEVIATION_STATUSES)
 
     @property
     def summary(self) -> list[tuple[str, str, int]]:

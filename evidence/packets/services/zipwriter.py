@@ -16,18 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from grc.access.exports import csv_cell
+
 FLUSH_BYTES = 1 << 16
-# A spreadsheet treats a cell starting with these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """Neutralise text that a spreadsheet would run as a formula by prefixing a single quote."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class HashingEntry:

@@ -42,7 +42,10 @@ class DayStatusSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="The day.")
     status = serializers.ChoiceField(
         choices=[("", "No collection"), *ControlStatus.choices],
-        help_text="pass, fail, partial, not_evidenced; empty when nothing was collected that day.",
+        help_text=(
+            "pass, fail, excepted, incomplete, evidence_overdue, evidence_expired, "
+            "not_evidenced; empty when nothing was collected that day."
+        ),
     )
 
 
@@ -61,3 +64,43 @@ class ControlHistorySerializer(serializers.Serializer):
         allow_null=True, help_text="Last day of the series (today); null when there are no days."
     )
     accounts = AccountHistorySerializer(many=True, help_text="A series per account.")
+
+
+class FindingQuerySerializer(serializers.Serializer):
+    account = serializers.RegexField(f"^{ACCOUNT_ID_PATTERN}$", required=False)
+    service = serializers.CharField(required=False, max_length=64)
+    check = serializers.CharField(required=False, max_length=100)
+    severity = serializers.ChoiceField(
+        required=False, choices=["low", "medium", "high", "critical"]
+    )
+    state = serializers.ChoiceField(required=False, choices=["failing", "excepted"])
+    q = serializers.CharField(required=False, max_length=200, help_text="Search text.")
+    sort = serializers.ChoiceField(
+        required=False, choices=["severity", "account", "service", "check", "newest"]
+    )
+
+
+class GuidanceSerializer(serializers.Serializer):
+    rationale = serializers.CharField()
+    console = serializers.CharField()
+    cli = serializers.CharField()
+
+
+class FindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="result.pk", help_text="Check result id.")
+    check_id = serializers.CharField(source="result.check_id")
+    title = serializers.CharField()
+    severity = serializers.CharField()
+    state = serializers.ChoiceField(choices=["failing", "excepted"])
+    account = serializers.CharField(source="result.account.account_id")
+    region = serializers.CharField(source="result.region")
+    resource = serializers.CharField(source="result.resource.arn")
+    reason = serializers.CharField(source="result.reason")
+    collected_at = serializers.DateTimeField(source="result.collected_at")
+    first_seen_failing = serializers.DateTimeField(source="first_seen", allow_null=True)
+    controls = serializers.ListField(child=serializers.CharField())
+    exception = serializers.IntegerField(source="exception.pk", allow_null=True, default=None)
+    evidence_sha256 = serializers.CharField(
+        source="result.evidence.sha256", allow_null=True, default=None
+    )
+    guidance = GuidanceSerializer(allow_null=True)

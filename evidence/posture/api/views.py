@@ -11,6 +11,12 @@ from evidence.collection.models import AwsAccount
 from evidence.posture.api import serializers as s
 from evidence.posture.api.filters import ControlStatusEventFilter
 from evidence.posture.models import ControlStatusEvent
+from evidence.posture.selectors.findings import (
+    FindingFilters,
+    findings_describe,
+    findings_queryset,
+    findings_with_state,
+)
 from evidence.posture.selectors.history import control_status_history
 from grc.access.api.pagination import StatusEventCursorPagination
 from grc.catalog.api.serializers import CONTROL_REF_PATTERN
@@ -76,3 +82,39 @@ class ControlHistoryView(generics.GenericAPIView):
             ],
         }
         return Response(s.ControlHistorySerializer(body).data)
+
+
+class FindingListView(generics.GenericAPIView):
+    """Today's failing and excepted results across every control and account."""
+
+    serializer_class = s.FindingSerializer
+    filter_backends: list = []
+
+    @extend_schema(
+        summary="List findings (failing and excepted results of the latest collections)",
+        tags=["status"],
+        parameters=[s.FindingQuerySerializer],
+        responses=s.FindingSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        query = s.FindingQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        accounts = AwsAccount.objects.all()
+        if "account" in data:
+            accounts = accounts.filter(account_id=data["account"])
+        filters = FindingFilters(
+            account_ids=list(accounts.values_list("pk", flat=True)),
+            service=data.get("service", ""),
+            check_id=data.get("check", ""),
+            severity=data.get("severity", ""),
+            state=data.get("state", ""),
+            query=data.get("q", "").strip(),
+            sort=data.get("sort", "severity"),
+        )
+        rows = findings_queryset(filters).select_related("evidence")
+        if filters.state:
+            rows = rows.filter(pk__in=findings_with_state(filters))
+        page = self.paginate_queryset(rows)
+        findings = findings_describe(list(page), filters.account_ids)
+        return self.get_paginated_response(s.FindingSerializer(findings, many=True).data)

@@ -1,8 +1,15 @@
 from evidence.posture.models.status import (
+    POSTURE_FIELDS,
     ControlStatus,
     ControlStatusDaily,
     ControlStatusEvent,
     PostureDaily,
 )
 
-__all__ = ["ControlStatus", "ControlStatusDaily", "ControlStatusEvent", "PostureDaily"]
+__all__ = [
+    "POSTURE_FIELDS",
+    "ControlStatus",
+    "ControlStatusDaily",
+    "ControlStatusEvent",
+    "PostureDaily",
+]

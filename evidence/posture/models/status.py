@@ -3,14 +3,45 @@ from django.db import models
 from evidence.collection.models.accounts import AwsAccount
 from evidence.collection.models.runs import CollectionRun
 
-__all__ = ["ControlStatus", "ControlStatusDaily", "ControlStatusEvent", "PostureDaily"]
+__all__ = [
+    "POSTURE_FIELDS",
+    "ControlStatus",
+    "ControlStatusDaily",
+    "ControlStatusEvent",
+    "PostureDaily",
+]
 
 
 class ControlStatus(models.TextChoices):
+    """A control's status in one account on one day: the same word on every page, API and packet.
+
+    passing: everything that evidences it does (checks pass, required documents approved);
+    failing: an in-scope resource fails and no approved exception covers it;
+    excepted: every failure is covered by an approved, unexpired exception;
+    incomplete: nothing fails, but some part could not be read;
+    evidence overdue / expired: a required document is late or its approval has lapsed;
+    not evidenced: nothing evidences it (no result, no approved document).
+    """
+
     PASS = "pass", "Passing"
     FAIL = "fail", "Failing"
-    PARTIAL = "partial", "Partial"
+    EXCEPTED = "excepted", "Excepted"
+    INCOMPLETE = "incomplete", "Incomplete"
+    EVIDENCE_OVERDUE = "evidence_overdue", "Evidence overdue"
+    EVIDENCE_EXPIRED = "evidence_expired", "Evidence expired"
     NOT_EVIDENCED = "not_evidenced", "Not evidenced"
+
+
+# PostureDaily's count column for each status.
+POSTURE_FIELDS = {
+    ControlStatus.PASS: "passing",
+    ControlStatus.FAIL: "failing",
+    ControlStatus.EXCEPTED: "excepted",
+    ControlStatus.INCOMPLETE: "incomplete",
+    ControlStatus.EVIDENCE_OVERDUE: "evidence_overdue",
+    ControlStatus.EVIDENCE_EXPIRED: "evidence_expired",
+    ControlStatus.NOT_EVIDENCED: "not_evidenced",
+}
 
 
 class ControlStatusDaily(models.Model):
@@ -21,7 +52,8 @@ class ControlStatusDaily(models.Model):
     day = models.DateField()
     status = models.CharField(max_length=16, choices=ControlStatus.choices)
     pass_count = models.PositiveIntegerField(default=0)
-    fail_count = models.PositiveIntegerField(default=0)
+    fail_count = models.PositiveIntegerField(default=0, help_text="Failures no exception covers")
+    excepted_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     run = models.ForeignKey(CollectionRun, null=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -65,7 +97,10 @@ class PostureDaily(models.Model):
     day = models.DateField()
     passing = models.PositiveIntegerField(default=0)
     failing = models.PositiveIntegerField(default=0)
-    partial = models.PositiveIntegerField(default=0)
+    excepted = models.PositiveIntegerField(default=0)
+    incomplete = models.PositiveIntegerField(default=0)
+    evidence_overdue = models.PositiveIntegerField(default=0)
+    evidence_expired = models.PositiveIntegerField(default=0)
     not_evidenced = models.PositiveIntegerField(default=0)
 
     class Meta:

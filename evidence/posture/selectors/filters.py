@@ -23,6 +23,7 @@ class DashboardFilters:
     responsibility: str = ""
     status: str = ""
     service: str = ""
+    query: str = ""  # words to find in a control's ref, name, statement or check ids
     days: int = DEFAULT_TREND_DAYS
     framework_controls: frozenset[int] | None = None  # controls mapped onto ``framework``
 
@@ -38,6 +39,7 @@ class DashboardFilters:
             or self.responsibility
             or self.status
             or self.service
+            or self.query
         )
 
     @property
@@ -56,6 +58,7 @@ class DashboardFilters:
                 ("responsibility", self.responsibility),
                 ("status", self.status),
                 ("service", self.service),
+                ("q", self.query),
             )
             if value
         ]
@@ -68,6 +71,8 @@ class DashboardFilters:
         if self.service and self.service not in control.services:
             return False
         if self.status and status != self.status:
+            return False
+        if self.query and not control.matches_text(self.query):
             return False
         return self.framework_controls is None or control.pk in self.framework_controls
 

@@ -9,6 +9,7 @@ from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.filters import DashboardFilters
 from evidence.posture.selectors.status import (
     ControlRow,
+    CriterionStatus,
     control_rows,
     control_statuses_current,
     criterion_status,
@@ -26,8 +27,12 @@ class ControlState:
 @dataclass(frozen=True)
 class CriterionNode:
     criterion: Criterion
-    status: str
+    verdict: CriterionStatus
     controls: list[ControlState]
+
+    @property
+    def status(self) -> str:
+        return self.verdict.status
 
 
 @dataclass
@@ -45,11 +50,7 @@ class SectionNode:
     @property
     def counts(self) -> dict[str, int]:
         counts = self.tally()
-        return {
-            "pass": counts[ControlStatus.PASS],
-            "fail": counts[ControlStatus.FAIL],
-            "not_evidenced": counts[ControlStatus.NOT_EVIDENCED],
-        }
+        return {status: counts[status] for status in ControlStatus}
 
     @property
     def empty(self) -> bool:

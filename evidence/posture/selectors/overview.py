@@ -14,7 +14,12 @@ from typing import Any
 from django.db.models import Sum
 from django.utils import timezone
 
-from evidence.posture.models import ControlStatus, ControlStatusEvent, PostureDaily
+from evidence.posture.models import (
+    POSTURE_FIELDS,
+    ControlStatus,
+    ControlStatusEvent,
+    PostureDaily,
+)
 from evidence.posture.selectors.filters import DashboardFilters
 from evidence.posture.selectors.status import (
     RESPONSIBILITY_LABELS,
@@ -25,11 +30,12 @@ from evidence.posture.selectors.status import (
 )
 from grc.catalog.models import ControlMapping, Criterion, Framework
 
-STATUS_KEYS = (
-    ControlStatus.PASS,
-    ControlStatus.PARTIAL,
+STATUS_KEYS = tuple(ControlStatus)
+# Statuses that mean a control is not operating as designed that day (an auditor's deviation).
+NOT_OPERATING = (
     ControlStatus.FAIL,
-    ControlStatus.NOT_EVIDENCED,
+    ControlStatus.EVIDENCE_EXPIRED,
+    ControlStatus.EVIDENCE_OVERDUE,
 )
 
 
@@ -38,17 +44,26 @@ class FrameworkReadiness:
     """How ready one framework is in the selected accounts today.
 
     ``covered``: criteria with at least one mapped control that has any evidence source
-    (collector checks, evidence requests or a provider attestation). ``passing`` /
-    ``failing`` / ``not_evidenced`` split all criteria by ``criterion_status``: passing when
-    every mapped control with automated evidence passes in every selected account today.
+    (collector checks, evidence requests or a provider attestation). ``counts`` splits all
+    criteria by ``criterion_status``: each is as good as its weakest mapped control.
     """
 
     framework: Framework
     total: int
     covered: int
-    passing: int
-    failing: int
-    not_evidenced: int
+    counts: dict[str, int]
+
+    @property
+    def passing(self) -> int:
+        return self.counts.get(ControlStatus.PASS, 0) + self.counts.get(ControlStatus.EXCEPTED, 0)
+
+    @property
+    def failing(self) -> int:
+        return sum(self.counts.get(status, 0) for status in NOT_OPERATING)
+
+    @property
+    def not_evidenced(self) -> int:
+        return self.total - self.passing - self.failing
 
     def percent(self, count: int) -> int:
         return round(100 * count / self.total) if self.total else 0
@@ -67,10 +82,18 @@ class FrameworkReadiness:
 
 
 @dataclass(frozen=True)
+class OwnedControl:
+    ref: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
 class Overview:
     readiness: list[FrameworkReadiness]
     split: list[ResponsibilitySplit]
     controls_total: int
+    mine: list[OwnedControl]
 
 
 @dataclass(frozen=True)
@@ -84,8 +107,8 @@ class ResponsibilitySplit:
         return sum(self.counts.values())
 
 
-def overview_read(filters: DashboardFilters) -> Overview:
-    """Readiness per framework and the responsibility split. Six queries."""
+def overview_read(filters: DashboardFilters, owned: set[int] | None = None) -> Overview:
+    """Readiness per framework, the responsibility split and the person's own controls."""
     controls = control_rows()
     current = statuses_combined(control_statuses_current(filters.account_ids))
     frameworks = list(Framework.objects.all())
@@ -107,15 +130,13 @@ def overview_read(filters: DashboardFilters) -> Overview:
         for criterion_id in criteria_by_framework[framework.pk]:
             control_ids = mapped.get(criterion_id, [])
             covered += any(controls[pk].covered for pk in control_ids if pk in controls)
-            tally[criterion_status(control_ids, controls, current)] += 1
+            tally[criterion_status(control_ids, controls, current).status] += 1
         readiness.append(
             FrameworkReadiness(
                 framework=framework,
                 total=len(criteria_by_framework[framework.pk]),
                 covered=covered,
-                passing=tally[ControlStatus.PASS],
-                failing=tally[ControlStatus.FAIL],
-                not_evidenced=tally[ControlStatus.NOT_EVIDENCED],
+                counts={status: tally[status] for status in STATUS_KEYS},
             )
         )
 
@@ -132,13 +153,18 @@ def overview_read(filters: DashboardFilters) -> Overview:
         )
         for key, counts in split_counts.items()
     ]
-    return Overview(readiness=readiness, split=split, controls_total=len(controls))
+    mine = [
+        OwnedControl(row.ref, row.name, current.get(pk, ControlStatus.NOT_EVIDENCED))
+        for pk, row in sorted(controls.items(), key=lambda item: item[1].ref)
+        if pk in (owned or set())
+    ]
+    return Overview(readiness=readiness, split=split, controls_total=len(controls), mine=mine)
 
 
 def posture_trend(
     account_ids: list[int], days: int, until: dt.date | None = None
 ) -> dict[str, Any]:
-    """Chart series: controls passing/partial/failing per day, summed over accounts. One query.
+    """Chart series: controls per status per day, summed over accounts. One query.
 
     Days without a rollup are ``None`` so the chart shows a gap instead of a false drop to 0.
     """
@@ -147,12 +173,7 @@ def posture_trend(
     rows = (
         PostureDaily.objects.filter(account_id__in=account_ids, day__range=(since, until))
         .values("day")
-        .annotate(
-            passing_sum=Sum("passing"),
-            partial_sum=Sum("partial"),
-            failing_sum=Sum("failing"),
-            not_evidenced_sum=Sum("not_evidenced"),
-        )
+        .annotate(**{f"{column}_sum": Sum(column) for column in POSTURE_FIELDS.values()})
         .order_by("day")
     )
     by_day = {row["day"]: row for row in rows}
@@ -163,10 +184,7 @@ def posture_trend(
 
     return {
         "labels": [day.isoformat() for day in labels],
-        "passing": series("passing_sum"),
-        "partial": series("partial_sum"),
-        "failing": series("failing_sum"),
-        "not_evidenced": series("not_evidenced_sum"),
+        **{column: series(f"{column}_sum") for column in POSTURE_FIELDS.values()},
         "has_data": bool(by_day),
     }
 

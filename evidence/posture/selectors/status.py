@@ -15,16 +15,10 @@ from django.db.models import Exists, Max, OuterRef, Q
 
 from collectors.registry import load_checks
 from evidence.posture.models import ControlStatus, ControlStatusDaily, PostureDaily
+from evidence.posture.models.rules import SEVERITY
 from grc.catalog.loader import PROVIDER_RESPONSIBILITIES
 from grc.catalog.models import Control, ControlCheck, EvidenceRequest
 
-# Worst first: a control failing in any selected account is failing for the selection.
-SEVERITY = {
-    ControlStatus.FAIL: 3,
-    ControlStatus.PARTIAL: 2,
-    ControlStatus.PASS: 1,
-    ControlStatus.NOT_EVIDENCED: 0,
-}
 STATUS_LABELS = dict(ControlStatus.choices)
 
 
@@ -36,22 +30,30 @@ def status_combined(statuses: Iterable[str]) -> str:
     return max(evidenced, key=lambda status: SEVERITY.get(status, 0))
 
 
-def criterion_status(control_ids: Iterable[int], controls: dict[int, ControlRow], current) -> str:
-    """A criterion's readiness from its mapped controls that have automated evidence.
+@dataclass(frozen=True)
+class CriterionStatus:
+    """A criterion's status: that of its weakest mapped control, which it names."""
 
-    pass: it has at least one such control and every one of them passes in the selection;
-    fail: any of them fails or is partial; not evidenced: no such control, or some of them have
-    no result yet (so the criterion cannot be called passing).
+    status: str
+    weakest: str = ""  # ref of the control that sets it; empty when nothing evidences it
+
+
+def criterion_status(
+    control_ids: Iterable[int], controls: dict[int, ControlRow], current: dict[int, str]
+) -> CriterionStatus:
+    """As good as the weakest mapped control that has any evidence source.
+
+    Controls without any source (no check, no evidence request, no attestation) cannot evidence
+    the criterion; when no mapped control has one the criterion is not evidenced.
     """
-    automated = [pk for pk in control_ids if pk in controls and controls[pk].has_checks]
-    if not automated:
-        return ControlStatus.NOT_EVIDENCED
-    statuses = [current.get(pk, ControlStatus.NOT_EVIDENCED) for pk in automated]
-    if any(status in (ControlStatus.FAIL, ControlStatus.PARTIAL) for status in statuses):
-        return ControlStatus.FAIL
-    if all(status == ControlStatus.PASS for status in statuses):
-        return ControlStatus.PASS
-    return ControlStatus.NOT_EVIDENCED
+    sourced = [pk for pk in control_ids if pk in controls and controls[pk].covered]
+    if not sourced:
+        return CriterionStatus(ControlStatus.NOT_EVIDENCED)
+    weakest = max(
+        sourced,
+        key=lambda pk: (SEVERITY.get(current.get(pk, ControlStatus.NOT_EVIDENCED), 0), -pk),
+    )
+    return CriterionStatus(current.get(weakest, ControlStatus.NOT_EVIDENCED), controls[weakest].ref)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,13 @@ class ControlRow:
     has_evidence_requests: bool
     has_attestation: bool
     services: tuple[str, ...]
+    statement: str = ""
+    checks: tuple[str, ...] = ()
+
+    def matches_text(self, query: str) -> bool:
+        """Every word of ``query`` appears in the ref, name, statement or a check id."""
+        haystack = " ".join((self.ref, self.name, self.statement, *self.checks)).lower()
+        return all(word in haystack for word in query.lower().split())
 
     @property
     def covered(self) -> bool:
@@ -82,14 +91,24 @@ def control_rows() -> dict[int, ControlRow]:
     """Every control with its evidence flags and the AWS services its checks read. Two queries."""
     specs = load_checks()
     services: dict[int, set[str]] = defaultdict(set)
+    checks: dict[int, list[str]] = defaultdict(list)
     for control_id, check_id in ControlCheck.objects.values_list("control_id", "check_id"):
         spec = specs.get(check_id)
         services[control_id].add(spec.service if spec else "unknown")
+        checks[control_id].append(check_id)
     rows = Control.objects.annotate(
         has_evidence_requests=Exists(EvidenceRequest.objects.filter(control=OuterRef("pk"))),
         has_attestation=Q(attestation__isnull=False)
         & Q(responsibility__in=PROVIDER_RESPONSIBILITIES),
-    ).values_list("pk", "ref", "name", "responsibility", "has_evidence_requests", "has_attestation")
+    ).values_list(
+        "pk",
+        "ref",
+        "name",
+        "responsibility",
+        "has_evidence_requests",
+        "has_attestation",
+        "statement",
+    )
     return {
         pk: ControlRow(
             pk=pk,
@@ -100,8 +119,10 @@ def control_rows() -> dict[int, ControlRow]:
             has_evidence_requests=bool(requests),
             has_attestation=bool(attestation),
             services=tuple(sorted(services.get(pk, ()))),
+            statement=statement,
+            checks=tuple(sorted(checks.get(pk, ()))),
         )
-        for pk, ref, name, responsibility, requests, attestation in rows
+        for pk, ref, name, responsibility, requests, attestation, statement in rows
     }
 
 

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from evidence.manual.selectors.requests import control_manual_evidence
 from evidence.posture.selectors.controls import (
     control_checks,
     control_criteria,
@@ -75,6 +77,9 @@ def _control_page(
                 request.GET.get("page"),
             ),
             "status_labels": STATUS_LABELS,
+            "manual_evidence": control_manual_evidence(
+                control_id=control.pk, today=timezone.localdate()
+            ),
         },
         status=400 if forms else 200,
     )

@@ -11,6 +11,7 @@ from evidence.posture.selectors.filters import TREND_RANGES
 from evidence.posture.selectors.overview import overview_read, posture_trend, status_changes_recent
 from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_view, role_required
+from grc.catalog.selectors.owners import controls_owned_by
 
 
 @role_required(can_view)
@@ -24,7 +25,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "overview": overview_read(filters),
+            "overview": overview_read(filters, owned=controls_owned_by(request.user)),
             "trend": posture_trend(filters.account_ids, filters.days),
             "trend_ranges": TREND_RANGES,
             "changes": status_changes_recent(filters),

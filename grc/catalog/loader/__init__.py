@@ -7,12 +7,12 @@ checks or evidence requests, controls a person edited since the last load, or ov
 parameter values.
 """
 
-from grc.catalog.loader.reading import (
+from grc.catalog.loader.reading import catalog_read
+from grc.catalog.loader.shapes import (
     DATA_DIR,
     PROVIDER_RESPONSIBILITIES,
     Catalog,
     CatalogError,
-    catalog_read,
 )
 from grc.catalog.loader.writing import catalog_load, control_catalog_digest
 

@@ -2,199 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from collectors.registry import load_checks
 from collectors.types import CheckSpec
-from grc.catalog.models import Assessment, Framework, Responsibility
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-FREQUENCIES = ("continuous", "daily", "quarterly", "annual", "event")
-PROVIDER_RESPONSIBILITIES = (Responsibility.INHERITED, Responsibility.SHARED)
-# Control fields the catalog manages; their digest tells a person's edit from the last load.
-CONTROL_TEXT_FIELDS = (
-    "name",
-    "domain",
-    "statement",
-    "responsibility",
-    "aws_responsibility",
-    "customer_responsibility",
-    "frequency",
+from grc.catalog.loader.fields import (
+    Errors,
+    date_value,
+    duplicate,
+    entries,
+    entry_where,
+    read_yaml,
+    string_list,
+    text,
+    unknown_keys,
 )
-
-
-class CatalogError(Exception):
-    """The catalog files are invalid; `errors` names the file and entry of every problem."""
-
-    def __init__(self, errors: Iterable[str]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(self.errors))
-
-
-@dataclass(frozen=True)
-class SectionData:
-    ref: str
-    title: str
-
-
-@dataclass(frozen=True)
-class CriterionData:
-    ref: str
-    section: str
-    title: str
-    description: str
-    level: int | None
-    assessment: str
-
-
-@dataclass(frozen=True)
-class FrameworkData:
-    slug: str
-    name: str
-    version: str
-    publisher: str
-    kind: str
-    sections: tuple[SectionData, ...]
-    criteria: tuple[CriterionData, ...]
-
-
-@dataclass(frozen=True)
-class AttestationData:
-    slug: str
-    provider: str
-    name: str
-    period_start: date | None
-    period_end: date | None
-    url: str
-
-
-@dataclass(frozen=True)
-class EvidenceRequestData:
-    title: str
-    frequency: str
-
-
-@dataclass(frozen=True)
-class ControlData:
-    ref: str
-    name: str
-    domain: str
-    statement: str
-    responsibility: str
-    aws_responsibility: str
-    customer_responsibility: str
-    attestation: str | None
-    frequency: str
-    criteria: tuple[tuple[str, str], ...]  # (framework slug, criterion ref)
-    checks: tuple[str, ...]
-    evidence_requests: tuple[EvidenceRequestData, ...]
-    parameters: Mapping[str, Any]
-
-    def catalog_values(self) -> dict[str, Any]:
-        values = {name: getattr(self, name) for name in CONTROL_TEXT_FIELDS}
-        return values | {"attestation": self.attestation}
-
-
-@dataclass(frozen=True)
-class Catalog:
-    version: str
-    frameworks: tuple[FrameworkData, ...]
-    attestations: tuple[AttestationData, ...]
-    controls: tuple[ControlData, ...]
-
-
-class _Errors(list[str]):
-    def add(self, where: str, message: str) -> None:
-        self.append(f"{where}: {message}")
-
-
-def _read_yaml(path: Path, name: str, errors: _Errors) -> Mapping[str, Any] | None:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        errors.add(name, "file not found")
-        return None
-    except yaml.YAMLError as exc:
-        errors.add(name, f"invalid YAML: {exc}")
-        return None
-    if not isinstance(document, dict):
-        errors.add(name, "expected a mapping at the top level")
-        return None
-    return document
-
-
-def _unknown_keys(entry: Mapping[str, Any], allowed: set[str], where: str, errors: _Errors) -> None:
-    for key in sorted(set(entry) - allowed):
-        errors.add(where, f"unknown key {key!r}")
-
-
-def _text(
-    entry: Mapping[str, Any], key: str, where: str, errors: _Errors, *, required: bool = True
-) -> str:
-    value = entry.get(key)
-    if value is None or value == "":
-        if required:
-            errors.add(where, f"missing {key}")
-        return ""
-    if not isinstance(value, str):
-        # YAML reads an unquoted 2.10 as the float 2.1: refs and texts must be strings.
-        errors.add(where, f"{key} must be a string (quote it), got {value!r}")
-        return ""
-    return value.strip()
-
-
-def _entries(
-    document: Mapping[str, Any], key: str, where: str, errors: _Errors
-) -> list[Mapping[str, Any]]:
-    entries = document.get(key)
-    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        errors.add(where, f"{key} must be a list of mappings")
-        return []
-    return entries
-
-
-def _entry_where(name: str, kind: str, entry: Mapping[str, Any], index: int) -> str:
-    ref = entry.get("ref", entry.get("slug"))
-    return (
-        f"{name}: {kind} {ref}" if isinstance(ref, str) and ref else f"{name}: {kind} #{index + 1}"
-    )
-
-
-def _duplicate(seen: set[str], key: str, where: str, errors: _Errors) -> bool:
-    if key in seen:
-        errors.add(where, f"duplicate {key!r}")
-        return True
-    seen.add(key)
-    return False
+from grc.catalog.loader.shapes import (
+    DATA_DIR,
+    FREQUENCIES,
+    PROVIDER_RESPONSIBILITIES,
+    AttestationData,
+    Catalog,
+    CatalogError,
+    ControlData,
+    CriterionData,
+    EvidenceRequestData,
+    FrameworkData,
+    SectionData,
+)
+from grc.catalog.models import Assessment, Framework, Responsibility
 
 
 def _sections_read(
-    document: Mapping[str, Any], name: str, errors: _Errors
+    document: Mapping[str, Any], name: str, errors: Errors
 ) -> tuple[SectionData, ...]:
     sections: list[SectionData] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_entries(document, "sections", name, errors)):
-        where = _entry_where(name, "section", entry, index)
-        _unknown_keys(entry, {"ref", "title"}, where, errors)
-        ref = _text(entry, "ref", where, errors)
-        if ref and not _duplicate(seen, ref, where, errors):
-            sections.append(SectionData(ref=ref, title=_text(entry, "title", where, errors)))
+    for index, entry in enumerate(entries(document, "sections", name, errors)):
+        where = entry_where(name, "section", entry, index)
+        unknown_keys(entry, {"ref", "title"}, where, errors)
+        ref = text(entry, "ref", where, errors)
+        if ref and not duplicate(seen, ref, where, errors):
+            sections.append(SectionData(ref=ref, title=text(entry, "title", where, errors)))
     return tuple(sections)
 
 
 def _criterion_read(
-    entry: Mapping[str, Any], where: str, kind: str, section_refs: set[str], errors: _Errors
+    entry: Mapping[str, Any], where: str, kind: str, section_refs: set[str], errors: Errors
 ) -> CriterionData:
-    _unknown_keys(
+    unknown_keys(
         entry, {"ref", "section", "title", "description", "level", "assessment"}, where, errors
     )
-    section = _text(entry, "section", where, errors)
+    section = text(entry, "section", where, errors)
     if section and section not in section_refs:
         errors.add(where, f"unknown section {section!r}")
     level = entry.get("level")
@@ -205,86 +67,75 @@ def _criterion_read(
     if (is_cis or assessment) and assessment not in Assessment.values:
         errors.add(where, f"assessment must be automated or manual, got {assessment!r}")
     return CriterionData(
-        ref=_text(entry, "ref", where, errors),
+        ref=text(entry, "ref", where, errors),
         section=section,
-        title=_text(entry, "title", where, errors),
-        description=_text(entry, "description", where, errors, required=False),
+        title=text(entry, "title", where, errors),
+        description=text(entry, "description", where, errors, required=False),
         level=level if level in (1, 2) else None,
         assessment=assessment if assessment in Assessment.values else "",
     )
 
 
-def _framework_read(path: Path, data_dir: Path, errors: _Errors) -> FrameworkData | None:
+def _framework_read(path: Path, data_dir: Path, errors: Errors) -> FrameworkData | None:
     name = path.relative_to(data_dir).as_posix()
-    document = _read_yaml(path, name, errors)
+    document = read_yaml(path, name, errors)
     if document is None:
         return None
-    _unknown_keys(document, {"framework", "sections", "criteria"}, name, errors)
+    unknown_keys(document, {"framework", "sections", "criteria"}, name, errors)
     header = document.get("framework")
     if not isinstance(header, dict):
         errors.add(name, "missing framework mapping")
         return None
     where = f"{name}: framework"
-    _unknown_keys(header, {"slug", "name", "version", "publisher", "kind"}, where, errors)
-    slug = _text(header, "slug", where, errors)
+    unknown_keys(header, {"slug", "name", "version", "publisher", "kind"}, where, errors)
+    slug = text(header, "slug", where, errors)
     if slug and slug != path.stem:
         errors.add(where, f"slug {slug!r} does not match the file name {path.name!r}")
-    kind = _text(header, "kind", where, errors)
+    kind = text(header, "kind", where, errors)
     if kind and kind not in Framework.Kind.values:
         errors.add(where, f"kind must be one of {', '.join(Framework.Kind.values)}, got {kind!r}")
     sections = _sections_read(document, name, errors)
     section_refs = {section.ref for section in sections}
     criteria: list[CriterionData] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_entries(document, "criteria", name, errors)):
-        where_criterion = _entry_where(name, "criterion", entry, index)
+    for index, entry in enumerate(entries(document, "criteria", name, errors)):
+        where_criterion = entry_where(name, "criterion", entry, index)
         criterion = _criterion_read(entry, where_criterion, kind, section_refs, errors)
-        if criterion.ref and not _duplicate(seen, criterion.ref, where_criterion, errors):
+        if criterion.ref and not duplicate(seen, criterion.ref, where_criterion, errors):
             criteria.append(criterion)
     return FrameworkData(
         slug=slug,
-        name=_text(header, "name", where, errors),
-        version=_text(header, "version", where, errors),
-        publisher=_text(header, "publisher", where, errors, required=False),
+        name=text(header, "name", where, errors),
+        version=text(header, "version", where, errors),
+        publisher=text(header, "publisher", where, errors, required=False),
         kind=kind,
         sections=sections,
         criteria=tuple(criteria),
     )
 
 
-def _date(entry: Mapping[str, Any], key: str, where: str, errors: _Errors) -> date | None:
-    value = entry.get(key)
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        errors.add(where, f"{key} must be a date (YYYY-MM-DD), got {value!r}")
-        return None
-
-
-def _attestations_read(data_dir: Path, errors: _Errors) -> tuple[AttestationData, ...]:
+def _attestations_read(data_dir: Path, errors: Errors) -> tuple[AttestationData, ...]:
     name = "attestations.yaml"
-    document = _read_yaml(data_dir / name, name, errors)
+    document = read_yaml(data_dir / name, name, errors)
     if document is None:
         return ()
     attestations: list[AttestationData] = []
     seen: set[str] = set()
     allowed = {"slug", "provider", "name", "period_start", "period_end", "url"}
-    for index, entry in enumerate(_entries(document, "attestations", name, errors)):
-        where = _entry_where(name, "attestation", entry, index)
-        _unknown_keys(entry, allowed, where, errors)
-        slug = _text(entry, "slug", where, errors)
-        if not slug or _duplicate(seen, slug, where, errors):
+    for index, entry in enumerate(entries(document, "attestations", name, errors)):
+        where = entry_where(name, "attestation", entry, index)
+        unknown_keys(entry, allowed, where, errors)
+        slug = text(entry, "slug", where, errors)
+        if not slug or duplicate(seen, slug, where, errors):
             continue
         attestations.append(
             AttestationData(
                 slug=slug,
-                provider=_text(entry, "provider", where, errors),
-                name=_text(entry, "name", where, errors),
-                period_start=_date(entry, "period_start", where, errors),
-                period_end=_date(entry, "period_end", where, errors),
-                url=_text(entry, "url", where, errors, required=False),
+                provider=text(entry, "provider", where, errors),
+                name=text(entry, "name", where, errors),
+                period_start=date_value(entry, "period_start", where, errors),
+                period_end=date_value(entry, "period_end", where, errors),
+                url=text(entry, "url", where, errors, required=False),
             )
         )
     return tuple(attestations)
@@ -299,19 +150,8 @@ class _Known:
     checks: Mapping[str, CheckSpec]
 
 
-def _string_list(value: Any, key: str, where: str, errors: _Errors) -> list[str]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        errors.add(where, f'{key} must be a list of strings (quote refs such as "2.10")')
-        return []
-    for item in sorted({item for item in value if value.count(item) > 1}):
-        errors.add(where, f"{key} lists {item!r} twice")
-    return list(dict.fromkeys(value))
-
-
 def _control_criteria(
-    entry: Mapping[str, Any], where: str, known: _Known, errors: _Errors
+    entry: Mapping[str, Any], where: str, known: _Known, errors: Errors
 ) -> tuple[tuple[str, str], ...]:
     mapping = entry.get("criteria") or {}
     if not isinstance(mapping, dict):
@@ -322,7 +162,7 @@ def _control_criteria(
         if slug not in known.criteria:
             errors.add(where, f"unknown framework {slug!r} in criteria")
             continue
-        for ref in _string_list(refs, f"criteria.{slug}", where, errors):
+        for ref in string_list(refs, f"criteria.{slug}", where, errors):
             if ref in known.criteria[slug]:
                 pairs.append((slug, ref))
             else:
@@ -333,24 +173,24 @@ def _control_criteria(
 
 
 def _control_checks(
-    entry: Mapping[str, Any], where: str, known: _Known, errors: _Errors
+    entry: Mapping[str, Any], where: str, known: _Known, errors: Errors
 ) -> tuple[str, ...]:
-    check_ids = _string_list(entry.get("checks"), "checks", where, errors)
+    check_ids = string_list(entry.get("checks"), "checks", where, errors)
     for check_id in check_ids:
         if check_id not in known.checks:
             errors.add(where, f"unknown check id {check_id!r} (not in collectors.registry)")
     return tuple(check_ids)
 
 
-def _frequency(entry: Mapping[str, Any], where: str, errors: _Errors) -> str:
-    frequency = _text(entry, "frequency", where, errors, required=False)
+def _frequency(entry: Mapping[str, Any], where: str, errors: Errors) -> str:
+    frequency = text(entry, "frequency", where, errors, required=False)
     if frequency and frequency not in FREQUENCIES:
         errors.add(where, f"frequency must be one of {', '.join(FREQUENCIES)}, got {frequency!r}")
     return frequency
 
 
 def _control_evidence_requests(
-    entry: Mapping[str, Any], where: str, errors: _Errors
+    entry: Mapping[str, Any], where: str, errors: Errors
 ) -> tuple[EvidenceRequestData, ...]:
     entries = entry.get("evidence_requests") or []
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -360,16 +200,16 @@ def _control_evidence_requests(
     seen: set[str] = set()
     for index, request in enumerate(entries):
         where_request = f"{where}: evidence request #{index + 1}"
-        _unknown_keys(request, {"title", "frequency"}, where_request, errors)
-        title = _text(request, "title", where_request, errors)
-        if title and not _duplicate(seen, title, where_request, errors):
+        unknown_keys(request, {"title", "frequency"}, where_request, errors)
+        title = text(request, "title", where_request, errors)
+        if title and not duplicate(seen, title, where_request, errors):
             frequency = _frequency(request, where_request, errors)
             requests.append(EvidenceRequestData(title=title, frequency=frequency))
     return tuple(requests)
 
 
 def _control_parameters(
-    entry: Mapping[str, Any], where: str, check_ids: tuple[str, ...], known: _Known, errors: _Errors
+    entry: Mapping[str, Any], where: str, check_ids: tuple[str, ...], known: _Known, errors: Errors
 ) -> Mapping[str, Any]:
     parameters = entry.get("parameters") or {}
     if not isinstance(parameters, dict):
@@ -385,23 +225,23 @@ def _control_parameters(
 
 
 def _control_responsibility(
-    entry: Mapping[str, Any], where: str, known: _Known, errors: _Errors
+    entry: Mapping[str, Any], where: str, known: _Known, errors: Errors
 ) -> tuple[str, str | None]:
-    responsibility = _text(entry, "responsibility", where, errors)
+    responsibility = text(entry, "responsibility", where, errors)
     if responsibility and responsibility not in Responsibility.values:
         choices = ", ".join(Responsibility.values)
         errors.add(where, f"responsibility must be one of {choices}, got {responsibility!r}")
-    attestation = _text(entry, "attestation", where, errors, required=False) or None
+    attestation = text(entry, "attestation", where, errors, required=False) or None
     if responsibility in PROVIDER_RESPONSIBILITIES:
         if attestation is None:
             errors.add(where, f"{responsibility} control needs an attestation")
-        _text(entry, "aws_responsibility", where, errors)
+        text(entry, "aws_responsibility", where, errors)
     elif responsibility == Responsibility.CUSTOMER and attestation is not None:
         errors.add(where, "a customer control takes no attestation (make it shared)")
     if attestation is not None and attestation not in known.attestations:
         errors.add(where, f"unknown attestation {attestation!r}")
     if responsibility in (Responsibility.SHARED, Responsibility.CUSTOMER):
-        _text(entry, "customer_responsibility", where, errors)
+        text(entry, "customer_responsibility", where, errors)
     return responsibility, attestation
 
 
@@ -423,9 +263,9 @@ CONTROL_KEYS = {
 
 
 def _control_read(
-    entry: Mapping[str, Any], where: str, known: _Known, errors: _Errors
+    entry: Mapping[str, Any], where: str, known: _Known, errors: Errors
 ) -> ControlData:
-    _unknown_keys(entry, CONTROL_KEYS, where, errors)
+    unknown_keys(entry, CONTROL_KEYS, where, errors)
     responsibility, attestation = _control_responsibility(entry, where, known, errors)
     checks = _control_checks(entry, where, known, errors)
     evidence_requests = _control_evidence_requests(entry, where, errors)
@@ -434,13 +274,13 @@ def _control_read(
     if not checks and not evidence_requests and no_attestation:
         errors.add(where, "has no evidence: give it checks, evidence_requests or an attestation")
     return ControlData(
-        ref=_text(entry, "ref", where, errors),
-        name=_text(entry, "name", where, errors),
-        domain=_text(entry, "domain", where, errors, required=False),
-        statement=_text(entry, "statement", where, errors),
+        ref=text(entry, "ref", where, errors),
+        name=text(entry, "name", where, errors),
+        domain=text(entry, "domain", where, errors, required=False),
+        statement=text(entry, "statement", where, errors),
         responsibility=responsibility,
-        aws_responsibility=_text(entry, "aws_responsibility", where, errors, required=False),
-        customer_responsibility=_text(
+        aws_responsibility=text(entry, "aws_responsibility", where, errors, required=False),
+        customer_responsibility=text(
             entry, "customer_responsibility", where, errors, required=False
         ),
         attestation=attestation,
@@ -453,27 +293,27 @@ def _control_read(
 
 
 def _controls_read(
-    data_dir: Path, known: _Known, errors: _Errors
+    data_dir: Path, known: _Known, errors: Errors
 ) -> tuple[str, tuple[ControlData, ...]]:
     name = "controls.yaml"
-    document = _read_yaml(data_dir / name, name, errors)
+    document = read_yaml(data_dir / name, name, errors)
     if document is None:
         return "", ()
-    _unknown_keys(document, {"catalog_version", "controls"}, name, errors)
-    version = _text(document, "catalog_version", name, errors)
+    unknown_keys(document, {"catalog_version", "controls"}, name, errors)
+    version = text(document, "catalog_version", name, errors)
     controls: list[ControlData] = []
     seen: set[str] = set()
-    for index, entry in enumerate(_entries(document, "controls", name, errors)):
-        where = _entry_where(name, "control", entry, index)
+    for index, entry in enumerate(entries(document, "controls", name, errors)):
+        where = entry_where(name, "control", entry, index)
         control = _control_read(entry, where, known, errors)
-        if control.ref and not _duplicate(seen, control.ref, where, errors):
+        if control.ref and not duplicate(seen, control.ref, where, errors):
             controls.append(control)
     return version, tuple(controls)
 
 
 def catalog_read(data_dir: Path = DATA_DIR) -> Catalog:
     """Parse and validate the catalog; raise CatalogError listing every problem found."""
-    errors = _Errors()
+    errors = Errors()
     paths = sorted((data_dir / "frameworks").glob("*.yaml"))
     if not paths:
         errors.add("frameworks/", f"no framework files in {data_dir / 'frameworks'}")

@@ -12,14 +12,14 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
-from grc.catalog.loader.reading import (
+from grc.catalog.loader.reading import catalog_read
+from grc.catalog.loader.shapes import (
     CONTROL_TEXT_FIELDS,
     DATA_DIR,
     AttestationData,
     ControlData,
     FrameworkData,
     SectionData,
-    catalog_read,
 )
 from grc.catalog.models import (
     Attestation,

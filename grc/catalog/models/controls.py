@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from grc.catalog.models.frameworks import Criterion
@@ -58,6 +59,22 @@ class Control(models.Model):
     )
     frequency = models.CharField(max_length=32, blank=True)
     origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.CUSTOM)
+    # Who answers for the control in the company: a person, a group (team), or both.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_controls",
+    )
+    owner_group = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_controls",
+        help_text="A team that owns the control; its members see it under 'My controls'.",
+    )
     # Digest of the catalog fields as last loaded: when the row no longer matches it, a person
     # edited the control and reloading the catalog leaves those fields alone.
     catalog_digest = models.CharField(max_length=64, blank=True, editable=False)

@@ -8,6 +8,9 @@
     var trend = JSON.parse(source.textContent);
     var css = getComputedStyle(document.documentElement);
     function colour(name) { return css.getPropertyValue(name).trim(); }
+    function sum(a, b) {
+      return a.map(function (value, i) { return value === null ? null : value + (b[i] || 0); });
+    }
     function series(label, data, name) {
       return {
         label: label, data: data, borderColor: colour(name), backgroundColor: colour(name),
@@ -20,7 +23,9 @@
         labels: trend.labels,
         datasets: [
           series("Passing", trend.passing, "--pass"),
-          series("Partial", trend.partial, "--partial"),
+          series("Excepted", trend.excepted, "--excepted"),
+          series("Incomplete", trend.incomplete, "--incomplete"),
+          series("Evidence overdue or expired", sum(trend.evidence_overdue, trend.evidence_expired), "--evidence_expired"),
           series("Failing", trend.failing, "--fail")
         ]
       },

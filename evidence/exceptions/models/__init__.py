@@ -1,0 +1,3 @@
+from evidence.exceptions.models.exceptions import RiskException
+
+__all__ = ["RiskException"]
