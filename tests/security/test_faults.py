@@ -237,7 +237,7 @@ def test_a_killed_worker_is_noticed_in_minutes(aws_account, settings, monkeypatc
     assert collection_run_reap_task() == [run.pk]
 
     run.refresh_from_db()
-    assert run.status == CollectionRun.Status.PARTIAL  # never "succeeded" with units missing
+    assert run.status == CollectionRun.Status.WITH_ERRORS  # never "succeeded" with units missing
     missing = {error["service"]: error["reason"] for error in run.errors}
     assert set(missing) == {"ec2", "rds"}
     assert "Worker celery@dead lost" in missing["ec2"]

@@ -257,8 +257,8 @@ def collection_runs_reap_lost(*, lost_after: dt.timedelta) -> list[int]:
 
     A run is lost when a unit it waits for was taken by a worker that has sent no heartbeat for
     ``lost_after`` (or has restarted since it took the unit), or when no worker at all has sent
-    one for that long and the run has made no progress for that long. The run ends ``partial``
-    (or ``failed``) and its errors name every unit that is missing and why.
+    one for that long and the run has made no progress for that long. The run ends finished with
+    errors (or failed) and its errors name every unit that is missing and why.
     """
     reaped = []
     for run_id, reason in lost_runs(lost_after=lost_after).items():

@@ -19,7 +19,7 @@ def reaper_interval(apps, schema_editor, minutes):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0002_task_names'),
+        ('collection', '0003_status_vocabulary'),
         ('django_celery_beat', '0019_alter_periodictasks_options'),
     ]
 
