@@ -1,7 +1,7 @@
 """REST API routes: /api/v1/..., the OpenAPI schema, its docs, and the API key admin pages."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from evidence.collection.api import views as collection_views
@@ -10,6 +10,7 @@ from evidence.manual.api import views as manual_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
+from grc.access.views.docs import RedocView, docs_sign_in_required
 from grc.catalog.api import views as catalog_views
 from grc.catalog.api.serializers import CONTROL_REF_PATTERN
 
@@ -53,12 +54,11 @@ urlpatterns = [
     path("v1/notifications/", include("evidence.notifications.api.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    # Our template drops drf-spectacular's Google Fonts links: nothing loads from the internet.
     path(
-        "redoc/",
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
-        name="redoc",
+        "docs/",
+        docs_sign_in_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
     ),
+    path("redoc/", docs_sign_in_required(RedocView.as_view(url_name="api:schema")), name="redoc"),
     path("keys/", include(apikey_urlpatterns)),
 ]

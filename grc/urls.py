@@ -19,3 +19,7 @@ urlpatterns = [
     path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),
 ]
+
+handler400 = "grc.access.views.errors.bad_request"
+handler404 = "grc.access.views.errors.not_found"
+handler500 = "grc.access.views.errors.server_error"

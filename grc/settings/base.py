@@ -6,6 +6,7 @@ Debug is off unless ``DJANGO_DEBUG`` turns it on; ``grc.settings.production`` ad
 secret key and hosts and the TLS settings of a deployment.
 """
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
+    "axes",
+    "csp",
     "grc.access",
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
@@ -76,6 +79,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "grc.urls"
@@ -111,8 +117,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # API throttle counters live in the cache: share one (Redis) across web processes in production.
 CACHE_URL = env.str("CACHE_URL", default="")
+# Short socket timeouts: when Redis is down the throttles give up quickly and let requests through.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -123,6 +134,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in: local passwords and/or OpenID Connect (see "Security settings" in the README).
+GRC_LOCAL_PASSWORDS = env.bool("GRC_LOCAL_PASSWORDS", default=True)
+GRC_OIDC_ENABLED = env.bool("GRC_OIDC_ENABLED", default=False)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    *(["django.contrib.auth.backends.ModelBackend"] if GRC_LOCAL_PASSWORDS else []),
+    *(["grc.access.oidc.GroupRoleOIDCBackend"] if GRC_OIDC_ENABLED else []),
+]
+OIDC_RP_CLIENT_ID = env.str("GRC_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("GRC_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("GRC_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("GRC_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("GRC_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("GRC_OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("GRC_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("GRC_OIDC_SCOPES", default="openid email profile groups")
+OIDC_TIMEOUT = 10
+GRC_OIDC_ISSUER = env.str("GRC_OIDC_ISSUER", default="")
+# The ID token / userinfo claim listing the user's IdP groups, and IdP group -> role
+# (admin, manager or auditor), e.g. GRC_OIDC_ROLE_GROUPS="grc-admins=admin,grc-auditors=auditor".
+GRC_OIDC_GROUPS_CLAIM = env.str("GRC_OIDC_GROUPS_CLAIM", default="groups")
+GRC_OIDC_ROLE_GROUPS = env.dict("GRC_OIDC_ROLE_GROUPS", default={})
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -176,6 +209,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+TRUSTED_PROXY_COUNT = env.int("GRC_TRUSTED_PROXY_COUNT", default=0)
+# JSON request bodies nested deeper than this are refused with 400 (no recursion in the parser).
+GRC_JSON_MAX_DEPTH = env.int("GRC_JSON_MAX_DEPTH", default=32)
+# Request bodies larger than this are refused with 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("GRC_MAX_REQUEST_BYTES", default=2_621_440)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "grc.access.api.schema.ApiAutoSchema",
     # Views that support ?ordering= add rest_framework.filters.OrderingFilter themselves.
@@ -195,7 +234,17 @@ REST_FRAMEWORK = {
         "api_key": env.str("GRC_API_RATE_PER_KEY", default="1200/minute"),
         "user": env.str("GRC_API_RATE_PER_USER", default="600/minute"),
         "anon": env.str("GRC_API_RATE_ANONYMOUS", default="60/minute"),
+        # Failed API key attempts per client address (then 429 until the window passes).
+        "api_key_failure": env.str("GRC_API_KEY_FAILURES", default="10/minute"),
     },
+    # Reverse proxies in front of the app: 0 trusts no X-Forwarded-For (the client address is
+    # REMOTE_ADDR), so a client cannot choose the address its failures are counted against.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": [
+        "grc.access.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -218,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["grc.access.api.permissions.ApiDocsPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -239,6 +289,40 @@ SPECTACULAR_SETTINGS = {
         "EvidenceRequestFrequencyEnum": "evidence.manual.models.requests.Frequency",
     },
 }
+
+# Sign-in lockout (django-axes), for /auth/login/ and /admin/login/: after GRC_LOGIN_FAILURE_LIMIT
+# failed attempts for one username, or from one address, sign-in is refused (HTTP 429) for
+# GRC_LOGIN_LOCKOUT_MINUTES. Unlock sooner with `manage.py axes_reset` (all), `axes_reset_username
+# NAME` or `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env.int("GRC_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("GRC_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "grc.access.views.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, no inline script.
+# Inline style attributes are allowed (bar widths, calendar columns are computed per page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The OpenAPI schema and its docs need a signed-in user or an API key unless this is true.
+GRC_API_DOCS_PUBLIC = env.bool("GRC_API_DOCS_PUBLIC", default=False)
 
 LOGGING = {
     "version": 1,
@@ -262,6 +346,14 @@ LOGGING = {
 SALT_KEY = env.list("GRC_FIELD_ENCRYPTION_SALTS", default=["grc-evidence-account-external-id"])
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
+# A queued run or packet no worker took within this long is sent to the broker again.
+GRC_QUEUED_RESEND_SECONDS = env.int("GRC_QUEUED_RESEND_SECONDS", default=60)
+# Workers record a heartbeat every GRC_WORKER_HEARTBEAT_SECONDS from their main process; a unit
+# started by a worker silent for GRC_WORKER_LOST_SECONDS is lost and its run is ended.
+GRC_WORKER_HEARTBEAT_SECONDS = env.int("GRC_WORKER_HEARTBEAT_SECONDS", default=30)
+GRC_WORKER_LOST_SECONDS = env.int("GRC_WORKER_LOST_SECONDS", default=180)
+# A packet still queued or building after this long is ended as failed.
+GRC_PACKET_STALE_SECONDS = env.int("GRC_PACKET_STALE_SECONDS", default=2 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).
 GRC_RUN_FINISHED_TASKS = [
     "evidence.posture.tasks.control_status_rollup_task",

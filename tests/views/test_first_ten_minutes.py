@@ -289,12 +289,32 @@ def test_admin_invites_a_user_and_sets_roles(admin_client, dashboard):
     assert "ade" in admin_client.get(reverse("user-list")).content.decode()
 
 
-def test_registration_tests_the_connection_and_says_unverified(dashboard, manager_client, aws):  # noqa: F811
+def test_registration_tests_the_connection_and_says_unverified(
+    dashboard,
+    manager_client,
+    aws,  # noqa: F811
+    monkeypatch,
+):
+    from botocore.exceptions import ClientError
+
+    from evidence.collection.services import connection
+
+    real_assume = connection.assume_role_session
+
+    def refuse(role_arn, external_id, **kwargs):
+        if "333333333333" in role_arn:  # the account's trust policy does not name us
+            raise ClientError(
+                {"Error": {"Code": "AccessDenied", "Message": "not authorized: ExternalId"}},
+                "AssumeRole",
+            )
+        return real_assume(role_arn, external_id, **kwargs)
+
+    monkeypatch.setattr(connection, "assume_role_session", refuse)
     data = {
         "name": "Data",
         "account_id": "333333333333",
         "role_arn": "arn:aws:iam::333333333333:role/GrcEvidenceReader",
-        "external_id": "x",  # AWS refuses an external id this short: the role is not assumed
+        "external_id": "a-valid-but-wrong-external-id",
         "regions": "us-east-1",
         "schedule_hours": "24",
     }

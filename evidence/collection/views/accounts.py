@@ -22,7 +22,7 @@ from evidence.collection.services.runs import (
     CollectionNotStarted,
     collection_run_start,
 )
-from evidence.collection.tasks import collection_run_enqueue
+from evidence.collection.tasks import TaskNotQueued, collection_run_enqueue
 from grc.access.roles import can_manage, can_view, role_required
 
 
@@ -161,8 +161,12 @@ def account_collect(request: HttpRequest, account_id: str) -> HttpResponse:
     except CollectionNotStarted as exc:
         messages.error(request, str(exc))
     else:
-        collection_run_enqueue(run.pk)
-        messages.success(request, f"Collection run {run.pk} queued for {account.name}.")
+        try:
+            collection_run_enqueue(run.pk)
+        except TaskNotQueued as exc:
+            messages.error(request, f"Collection run {run.pk} could not start: {exc} Try again.")
+        else:
+            messages.success(request, f"Collection run {run.pk} queued for {account.name}.")
     return redirect("account-detail", account_id=account.account_id)
 
 
