@@ -14,6 +14,7 @@ urlpatterns = [
     path("packets/", include("evidence.packets.urls")),
     path("manual/", include("evidence.manual.urls")),
     path("", include("evidence.collection.urls")),
+    path("", include("evidence.organizations.urls")),
     path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),
 ]
