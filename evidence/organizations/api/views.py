@@ -39,7 +39,7 @@ class OrganizationViewSet(
 ):
     """AWS Organizations whose members are registered and kept in sync."""
 
-    queryset = organizations_visible().annotate(member_count=Count("members"))
+    queryset = organizations_visible().annotate(member_count=Count("members")).order_by("name")
     serializer_class = s.OrganizationSerializer
 
     def create(self, request: Request) -> Response:
