@@ -171,3 +171,13 @@ def test_api_rejects_a_bad_role_arn(db: None, queued: list[int]) -> None:
     assert response.status_code == 400
     assert "role_arn" in response.json()["error"]["fields"]
     assert queued == []
+
+
+def test_account_pks_in_ou_cover_nested_ous_only(members: dict[str, OrganizationAccount]) -> None:
+    from evidence.organizations.selectors.organizations import account_pks_in_ou
+
+    workloads = {members[name].account_id for name in ("prod", "staging", "closed")}
+    assert set(account_pks_in_ou("Root/Workloads")) == workloads
+    assert set(account_pks_in_ou("Root/Workloads/")) == workloads
+    assert account_pks_in_ou("Root/Work") == []
+    assert account_pks_in_ou("Root/Security") == [members["audit"].account_id]

@@ -12,7 +12,11 @@ from rest_framework.response import Response
 
 from evidence.organizations.api import serializers as s
 from evidence.organizations.models import OrganizationAccount
-from evidence.organizations.selectors.organizations import members_visible, organizations_visible
+from evidence.organizations.selectors.organizations import (
+    members_in_ou,
+    members_visible,
+    organizations_visible,
+)
 from evidence.organizations.services.organizations import (
     organization_create,
     organization_member_exclude,
@@ -80,7 +84,7 @@ class OrganizationAccountFilter(filters.FilterSet):
         fields = ["organization", "aws_status", "excluded"]
 
     def filter_ou(self, queryset, name: str, value: str):  # type: ignore[no-untyped-def]
-        return queryset.filter(ou_path=value) | queryset.filter(ou_path__startswith=f"{value}/")
+        return members_in_ou(queryset, value)
 
 
 @extend_schema_view(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from evidence.organizations.models import Organization, OrganizationAccount, OrganizationSync
 
@@ -17,6 +17,23 @@ def organizations_visible() -> QuerySet[Organization]:
 def members_visible() -> QuerySet[OrganizationAccount]:
     return OrganizationAccount.objects.select_related("account", "organization").order_by(
         "ou_path", "account__name"
+    )
+
+
+def members_in_ou(
+    members: QuerySet[OrganizationAccount], ou_path: str
+) -> QuerySet[OrganizationAccount]:
+    """Members in the OU ``ou_path`` ("Root/Workloads") and every OU under it."""
+    path = ou_path.rstrip("/")
+    return members.filter(Q(ou_path=path) | Q(ou_path__startswith=f"{path}/"))
+
+
+def account_pks_in_ou(ou_path: str) -> list[int]:
+    """Collection account ids in an OU subtree: what a dashboard "by OU" filter narrows to."""
+    return list(
+        members_in_ou(OrganizationAccount.objects.all(), ou_path).values_list(
+            "account_id", flat=True
+        )
     )
 
 
