@@ -24,7 +24,7 @@ class OrgAccount:
     account_id: str
     name: str
     email: str
-    status: str  # ACTIVE, SUSPENDED, PENDING_CLOSURE (AWS's Status field)
+    status: str  # AWS's account State (or Status): ACTIVE, SUSPENDED, CLOSED...
     ou_path: str  # "Root/Workloads/Prod"; "Root" for accounts directly under the root
     parent_id: str
 
@@ -50,7 +50,9 @@ def _walk(client: Any, parent_id: str, path: str) -> Iterator[OrgAccount]:
             account_id=account["Id"],
             name=account.get("Name", ""),
             email=account.get("Email", ""),
-            status=account.get("Status", ""),
+            # State (ACTIVE, SUSPENDED, PENDING_CLOSURE, CLOSED, PENDING_ACTIVATION) replaces
+            # the deprecated Status; read it first and fall back where an endpoint lacks it.
+            status=account.get("State") or account.get("Status", ""),
             ou_path=path,
             parent_id=parent_id,
         )

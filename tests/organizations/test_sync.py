@@ -183,3 +183,20 @@ def test_bad_member_role_is_reported_per_account(
     assert len(result.member_errors) == 7
     assert "IAM role ARN" in result.member_errors[moto_org.accounts["audit"]]
     assert not AwsAccount.objects.exists()
+
+
+def test_closed_account_is_disabled_and_stays_listed(
+    organization: Organization, moto_org: MotoOrganization
+) -> None:
+    sync(organization, moto_org)
+    closed_id = moto_org.accounts["prod-data"]
+    moto_org.client.close_account(AccountId=closed_id)  # AWS: SUSPENDED, then closed
+
+    result = sync(organization, moto_org)
+
+    assert result.disabled == [closed_id]
+    member = OrganizationAccount.objects.get(account__account_id=closed_id)
+    assert member.aws_status == OrganizationAccount.AwsStatus.SUSPENDED
+    assert not member.account.enabled
+    assert member.ou_path == "Root/Workloads/Prod"
+    assert sync(organization, moto_org).disabled == []  # disabled once, not on every sync

@@ -60,10 +60,13 @@ class OrganizationAccount(models.Model):
     """
 
     class AwsStatus(models.TextChoices):
+        # AWS's account State (PENDING_ACTIVATION ... CLOSED), or the older Status field.
+        PENDING_ACTIVATION = "PENDING_ACTIVATION", "Pending activation"
         ACTIVE = "ACTIVE", "Active"
         SUSPENDED = "SUSPENDED", "Suspended"
         PENDING_CLOSURE = "PENDING_CLOSURE", "Pending closure"
-        REMOVED = "REMOVED", "Removed from the organization"
+        CLOSED = "CLOSED", "Closed"
+        REMOVED = "REMOVED", "Removed from the organization"  # ours: no longer listed
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
     account = models.OneToOneField(
