@@ -20,7 +20,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from collectors.organizations import OrgAccount, OrgTree, organization_tree_read
@@ -66,11 +66,15 @@ def organization_sync(
         return _sync_failed(organization, f"could not read the organization: {aws_error(exc)}")
     if not tree.accounts:
         return _sync_failed(organization, "the organization lists no accounts; nothing changed")
-    changes = SyncChanges()
-    for org_account in tree.accounts:
-        _member_apply(organization, tree, org_account, changes)
-    _members_removed(organization, tree, changes)
-    return _sync_succeeded(organization, tree, changes)
+    with transaction.atomic():
+        # Two syncs of one organization (the daily one and "sync now") apply one after the
+        # other: the second sees the first's members instead of registering them again.
+        organization = Organization.objects.select_for_update().get(pk=organization_id)
+        changes = SyncChanges()
+        for org_account in tree.accounts:
+            _member_apply(organization, tree, org_account, changes)
+        _members_removed(organization, tree, changes)
+        return _sync_succeeded(organization, tree, changes)
 
 
 def _sync_failed(organization: Organization, error: str) -> OrganizationSync:
@@ -119,7 +123,7 @@ def _member_apply(
                 _member_register(organization, tree, org_account, changes)
             else:
                 _member_refresh(organization, member, org_account, changes)
-    except (ValidationError, ValueError) as exc:
+    except (ValidationError, ValueError, IntegrityError) as exc:
         message = "; ".join(getattr(exc, "messages", [str(exc)]))
         changes.errors[org_account.account_id] = message
         OrganizationAccount.objects.filter(account__account_id=org_account.account_id).update(
