@@ -181,3 +181,20 @@ def test_account_pks_in_ou_cover_nested_ous_only(members: dict[str, Organization
     assert set(account_pks_in_ou("Root/Workloads/")) == workloads
     assert account_pks_in_ou("Root/Work") == []
     assert account_pks_in_ou("Root/Security") == [members["audit"].account_id]
+
+
+def test_read_only_key_cannot_sync_and_anonymous_is_refused(
+    organization: Organization, queued: list[int]
+) -> None:
+    from grc.access.services.apikeys import api_key_create
+
+    manager = UserFactory(username="manager-key-owner")
+    manager.groups.add(Group.objects.get_or_create(name=Role.MANAGER.value)[0])
+    _, plaintext = api_key_create(name="ci", owner=manager, read_only=True)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {plaintext}")
+
+    assert client.get("/api/v1/organizations/").status_code == 200
+    assert client.post(f"/api/v1/organizations/{organization.pk}/sync/").status_code == 403
+    assert APIClient().get("/api/v1/organization-members/").status_code == 401
+    assert queued == []
