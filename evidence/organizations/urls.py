@@ -11,6 +11,11 @@ urlpatterns = [
         name="organization-sync",
     ),
     path(
+        "organizations/<int:pk>/test-connections/",
+        organizations.organization_connections_test_now,
+        name="organization-test-connections",
+    ),
+    path(
         "organizations/members/<int:pk>/exclude/",
         organizations.organization_member_exclude_toggle,
         name="organization-member-exclude",

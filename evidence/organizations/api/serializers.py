@@ -100,6 +100,8 @@ class OrganizationAccountSerializer(serializers.ModelSerializer):
             "excluded",
             "enabled",
             "last_sync_error",
+            "connection_error",
+            "connection_checked_at",
             "first_seen_at",
             "last_seen_at",
         ]

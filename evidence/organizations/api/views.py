@@ -21,7 +21,10 @@ from evidence.organizations.services.organizations import (
     organization_create,
     organization_member_exclude,
 )
-from evidence.organizations.tasks import organization_sync_enqueue
+from evidence.organizations.tasks import (
+    organization_connections_test_enqueue,
+    organization_sync_enqueue,
+)
 from grc.access.api.validation import valid_data
 
 
@@ -61,6 +64,17 @@ class OrganizationViewSet(
     @action(detail=True, methods=["post"])
     def sync(self, request: Request, pk: str) -> Response:
         organization_sync_enqueue(self.get_object().pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Test that every collected member's role can be assumed (results on members)",
+        tags=["organizations"],
+        request=None,
+        responses={202: None},
+    )
+    @action(detail=True, methods=["post"], url_path="test-connections")
+    def test_connections(self, request: Request, pk: str) -> Response:
+        organization_connections_test_enqueue(self.get_object().pk)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

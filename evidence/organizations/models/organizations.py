@@ -78,6 +78,9 @@ class OrganizationAccount(models.Model):
     aws_status = models.CharField(max_length=20, choices=AwsStatus.choices)
     excluded = models.BooleanField(default=False)
     last_sync_error = models.TextField(blank=True)
+    # "Test connections": assuming the member role and GetCallerIdentity, with the AWS error.
+    connection_error = models.TextField(blank=True)
+    connection_checked_at = models.DateTimeField(null=True, blank=True)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 

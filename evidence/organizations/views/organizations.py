@@ -18,7 +18,10 @@ from evidence.organizations.services.organizations import (
     organization_create,
     organization_member_exclude,
 )
-from evidence.organizations.tasks import organization_sync_enqueue
+from evidence.organizations.tasks import (
+    organization_connections_test_enqueue,
+    organization_sync_enqueue,
+)
 from grc.access.roles import can_manage, can_view, role_required
 
 
@@ -55,6 +58,17 @@ def organization_sync_now(request: HttpRequest, pk: int) -> HttpResponse:
     organization = get_object_or_404(organizations_visible(), pk=pk)
     organization_sync_enqueue(organization.pk)
     messages.success(request, f"Sync of {organization.name} queued.")
+    return redirect("organization-list")
+
+
+@role_required(can_manage)
+@require_POST
+def organization_connections_test_now(request: HttpRequest, pk: int) -> HttpResponse:
+    organization = get_object_or_404(organizations_visible(), pk=pk)
+    organization_connections_test_enqueue(organization.pk)
+    messages.success(
+        request, f"Testing the member roles of {organization.name}; reload in a minute."
+    )
     return redirect("organization-list")
 
 
