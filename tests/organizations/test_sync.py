@@ -200,3 +200,20 @@ def test_closed_account_is_disabled_and_stays_listed(
     assert not member.account.enabled
     assert member.ou_path == "Root/Workloads/Prod"
     assert sync(organization, moto_org).disabled == []  # disabled once, not on every sync
+
+
+def test_organization_without_members_says_so(organization: Organization, aws_env: None) -> None:
+    from moto import mock_aws
+
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        session.client("organizations").create_organization(FeatureSet="ALL")
+        result = organization_sync(
+            organization_id=organization.pk, session_factory=lambda _: session
+        )
+
+    assert result.status == OrganizationSync.Status.SUCCEEDED
+    assert result.registered == [MANAGEMENT_ACCOUNT]
+    assert result.error == "the organization has no member accounts besides the management account"
+    organization.refresh_from_db()
+    assert organization.last_sync_error == result.error

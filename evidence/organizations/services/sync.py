@@ -96,11 +96,20 @@ def _sync_succeeded(
         organization.organization_id = tree.organization_id
         organization.management_account_id = tree.management_account_id
         organization.last_synced_at = timezone.now()
-        organization.last_sync_error = ""
+        members = {a.account_id for a in tree.accounts} - {tree.management_account_id}
+        # Not a failure (the management account is registered), but rarely what was meant:
+        # usually the wrong account was registered, or members have not been invited yet.
+        note = (
+            ""
+            if members
+            else "the organization has no member accounts besides the management account"
+        )
+        organization.last_sync_error = note
         organization.save()
         return OrganizationSync.objects.create(
             organization=organization,
             status=OrganizationSync.Status.SUCCEEDED,
+            error=note,
             registered=changes.registered,
             disabled=changes.disabled,
             updated=changes.updated,
