@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from evidence.collection.api import views as collection_views
 from evidence.exceptions.api import views as exception_views
 from evidence.manual.api import views as manual_views
+from evidence.organizations.api import views as org_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
@@ -27,6 +28,10 @@ router.register("collection-runs", collection_views.CollectionRunViewSet, basena
 router.register("check-results", collection_views.CheckResultViewSet, basename="check-result")
 router.register(
     "evidence-documents", collection_views.EvidenceDocumentViewSet, basename="evidence-document"
+)
+router.register("organizations", org_views.OrganizationViewSet, basename="organization")
+router.register(
+    "organization-members", org_views.OrganizationAccountViewSet, basename="organization-member"
 )
 router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
 router.register("exceptions", exception_views.RiskExceptionViewSet, basename="exception")

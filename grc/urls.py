@@ -16,6 +16,7 @@ urlpatterns = [
     path("manual/", include("evidence.manual.urls")),
     path("notifications/", include("evidence.notifications.urls")),
     path("", include("evidence.collection.urls")),
+    path("", include("evidence.organizations.urls")),
     path("", include("evidence.exceptions.urls")),
     path("", include("evidence.posture.urls")),
 ]

@@ -20,6 +20,7 @@ LAYERS = [
     "grc.access",
     "grc.catalog",
     "evidence.collection",
+    "evidence.organizations",
     "evidence.manual",
     "evidence.exceptions",
     "evidence.posture",

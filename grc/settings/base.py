@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
     "evidence.collection",
+    "evidence.organizations",
     "evidence.manual",
     "evidence.exceptions",
     "evidence.posture",

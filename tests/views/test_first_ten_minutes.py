@@ -39,6 +39,7 @@ NAV_FOR_EVERYONE = [
     "/findings/",
     "/exceptions/",
     "/accounts/",
+    "/organizations/",
     "/manual/requests/",
 ]
 NAV_FOR_MANAGERS = ["/manual/reviews/"]
