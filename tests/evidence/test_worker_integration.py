@@ -81,6 +81,7 @@ def test_scheduled_collection_runs_on_a_real_worker(
         every=2, period=IntervalSchedule.SECONDS
     )
     demo_account.schedule.interval = every_two_seconds
+    demo_account.schedule.start_time = None  # registration schedules the first run a day out
     demo_account.schedule.save()
 
     worker = celery_worker_process(beat=True, **moto_server)
