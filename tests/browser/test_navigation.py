@@ -94,16 +94,23 @@ def test_every_nav_link_as_each_role_after_the_demo_history(browser, demo_site):
     )
     assert changed, "the story's changes left no status change"
 
-    everyone = ["/", "/frameworks/", "/controls/", "/accounts/", "/packets/", "/api/docs/"]
+    everyone = [
+        "/", "/frameworks/", "/controls/", "/findings/", "/exceptions/", "/accounts/",
+        "/organizations/", "/manual/requests/",
+    ]  # fmt: skip
+    managers = ["/manual/reviews/"]
+    with_a_role = ["/manual/attestations/", "/notifications/", "/packets/", "/api/docs/"]
     assert walk_navigation(browser, demo_site, "root") == [
         "/",
         *everyone,
+        *managers,
+        *with_a_role,
         "/api/keys/",
         "/users/",
         "/admin/",
     ]
-    assert walk_navigation(browser, demo_site, "maria") == ["/", *everyone]
-    assert walk_navigation(browser, demo_site, "ade") == ["/", *everyone]
+    assert walk_navigation(browser, demo_site, "maria") == ["/", *everyone, *managers, *with_a_role]
+    assert walk_navigation(browser, demo_site, "ade") == ["/", *everyone, *with_a_role]
 
     context, page, _ = signed_in_page(browser, demo_site, "ade")
     page.goto(f"{demo_site['url']}/?days=90")
