@@ -12,6 +12,7 @@ hold everything.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,15 @@ class ReportError(Exception):
 class HtmlReport:
     """Appends report.html to a file on disk while the build walks the controls."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle = path.open("w", encoding="utf-8")
+    def __init__(self, folder: Path) -> None:
+        # The body is streamed here; the head, summary and contents, known only at the end,
+        # are written before it by ``finish``.
+        self.folder = folder
+        self.path = folder / "report-body.html"
+        self._handle = self.path.open("w", encoding="utf-8")
 
     def _render(self, template: str, context: dict[str, Any]) -> None:
         self._handle.write(render_to_string(f"packets/report/{template}", context))
-
-    def head(self, context: dict[str, Any]) -> None:
-        self._render("head.html", context)
 
     def control_head(self, context: dict[str, Any]) -> None:
         self._render("control_head.html", context)
@@ -100,14 +101,21 @@ class HtmlReport:
             )
         )
 
+    def control_samples(self, context: dict[str, Any]) -> None:
+        self._render("control_samples.html", context)
+
     def control_tail(self) -> None:
         self._handle.write("</section>\n")
 
-    def foot(self, context: dict[str, Any]) -> None:
+    def finish(self, context: dict[str, Any]) -> Path:
+        """Close the body and write head + summary + contents + body + foot; the path."""
         self._render("foot.html", context)
-
-    def close(self) -> None:
         self._handle.close()
+        path = self.folder / "report.html"
+        with path.open("w", encoding="utf-8") as whole, self.path.open(encoding="utf-8") as body:
+            whole.write(render_to_string("packets/report/head.html", context))
+            shutil.copyfileobj(body, whole, 1 << 16)
+        return path
 
 
 class PdfReport:
@@ -125,6 +133,7 @@ class PdfReport:
 
     def cover(self, context: dict[str, Any]) -> None:
         self._fragments.append(render_to_string("packets/report/pdf_cover.html", context))
+        self._render_part()  # its own part: the summary goes right after it at the end
 
     def control(self, context: dict[str, Any]) -> None:
         self._fragments.append(render_to_string("packets/report/pdf_control.html", context))
@@ -145,13 +154,17 @@ class PdfReport:
             raise ReportError(f"report.pdf: the renderer reported {status.err} error(s)")
         self.parts.append(path)
 
-    def finish(self, destination: Path) -> None:
+    def finish(self, destination: Path, context: dict[str, Any]) -> Path:
+        self._render_part()
+        cover, *controls = self.parts
+        self._fragments.append(render_to_string("packets/report/pdf_summary.html", context))
         self._render_part()
         writer = PdfWriter()
-        for part in self.parts:
+        for part in (cover, self.parts[-1], *controls):
             writer.append(str(part))
         with destination.open("wb") as pdf:
             writer.write(pdf)
+        return destination
 
 
 def readme_text(context: dict[str, Any]) -> bytes:
