@@ -1,13 +1,14 @@
-"""report.html (self-contained, streamed piece by piece to a file) and report.pdf (xhtml2pdf).
+"""report.html (self-contained, streamed piece by piece to a file) and report.pdf (WeasyPrint).
 
 Structure comes from Django templates under ``templates/packets/report/`` (autoescaped); the
 per-result rows, of which there can be hundreds of thousands, go through ``format_html``, which
 escapes every argument. The PDF is a bounded summary of the same content: per control at most
 ``PDF_DEVIATIONS_PER_ACCOUNT`` deviation ranges per account, ``PDF_SAMPLE_DATES`` sample-date lines
 and ``PDF_FAILING_ROWS`` failing results, with the count of the rest, so its size does not grow
-with the period. It is rendered in parts of a few controls each and joined with pypdf (which
-xhtml2pdf itself depends on), so the renderer's memory stays bounded; report.html and the CSVs
-hold everything.
+with the period. It is rendered in parts of a few controls each and joined with pypdf, so the
+renderer's memory stays bounded; report.html and the CSVs hold everything. WeasyPrint (Pango for
+text layout) is a renderer made for print CSS: fixed table layouts and ``overflow-wrap:
+anywhere`` wrap long ARNs inside their cells instead of printing them over the next one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from pypdf import PdfWriter
-from xhtml2pdf import pisa
 
 PDF_DEVIATIONS_PER_ACCOUNT = 6
 PDF_FAILING_ROWS = 10
@@ -121,7 +121,7 @@ class HtmlReport:
 class PdfReport:
     """report.pdf, rendered a few controls at a time and joined at the end.
 
-    xhtml2pdf holds a whole document (DOM, styles, layout) in memory while it renders, so one
+    The renderer holds a whole document (DOM, styles, layout) in memory while it renders, so one
     render per ``PDF_CONTROLS_PER_PART`` controls keeps the peak the same for any catalog size.
     """
 
@@ -148,10 +148,13 @@ class PdfReport:
         html = render_to_string("packets/report/pdf_page.html", {"fragments": self._fragments})
         self._fragments.clear()
         path = self.folder / f"part-{len(self.parts):04d}.pdf"
-        with path.open("wb") as pdf:
-            status = pisa.CreatePDF(html, dest=pdf, encoding="utf-8")
-        if status.err:
-            raise ReportError(f"report.pdf: the renderer reported {status.err} error(s)")
+        # Imported here: WeasyPrint loads Pango when imported, which only a build needs.
+        from weasyprint import HTML
+
+        try:
+            HTML(string=html, base_url=str(self.folder)).write_pdf(path)
+        except Exception as exc:  # the renderer's errors are many types; name the part
+            raise ReportError(f"report.pdf part {len(self.parts)}: {exc}") from exc
         self.parts.append(path)
 
     def finish(self, destination: Path, context: dict[str, Any]) -> Path:
