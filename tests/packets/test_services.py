@@ -48,6 +48,8 @@ def _request(small_history, **overrides) -> EvidencePacket:
         ({"sample_dates": [dt.date(2026, 4, 1)]}, "sample_dates"),
         ({"sample_dates": [dt.date(2026, 2, 28), MARCH_1]}, "sample_dates"),
         ({"sample_count": 32}, "sample_count"),
+        ({"sample_sizes": {"hourly": 3}}, "sample_sizes"),
+        ({"sample_sizes": {"daily": 0}}, "sample_sizes"),
     ],
 )
 def test_invalid_requests_are_refused(
