@@ -48,7 +48,7 @@ DEVIATIONS_HEADER = (
     "status", "reason", "evidence_sha256", "exception_id", "exception_ends_on", "remediation",
 )  # fmt: skip
 FAILING = ("FAIL", "ERROR")
-REPORT_DEVIATIONS = 25
+REPORT_DEVIATIONS = 10
 
 
 @dataclass

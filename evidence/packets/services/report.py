@@ -152,7 +152,7 @@ class PdfReport:
         from weasyprint import HTML
 
         try:
-            HTML(string=html, base_url=str(self.folder)).write_pdf(path)
+            HTML(string=html).write_pdf(path)
         except Exception as exc:  # the renderer's errors are many types; name the part
             raise ReportError(f"report.pdf part {len(self.parts)}: {exc}") from exc
         self.parts.append(path)
@@ -160,7 +160,8 @@ class PdfReport:
     def finish(self, destination: Path, context: dict[str, Any]) -> Path:
         self._render_part()
         cover, *controls = self.parts
-        self._fragments.append(render_to_string("packets/report/pdf_summary.html", context))
+        summary = {**context, "pdf": True}  # no in-document links: parts are rendered apart
+        self._fragments.append(render_to_string("packets/report/pdf_summary.html", summary))
         self._render_part()
         writer = PdfWriter()
         for part in (cover, self.parts[-1], *controls):
