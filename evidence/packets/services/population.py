@@ -96,6 +96,8 @@ class ControlSample:
 
     @property
     def warning(self) -> str:
+        if not self.population_days:
+            return "no automated test ran in the period: nothing to sample"
         if self.population_days < self.sample_size:
             return (
                 f"population of {self.population_days} tested day(s) is smaller than the "
