@@ -6,13 +6,13 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
     libpangoft2-1.0-0 fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 grc && mkdir -p /var/lib/grc && chown grc /var/lib/grc
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY grc ./grc
 COPY evidence ./evidence
 COPY collectors ./collectors
 COPY templates ./templates
 COPY manage.py ./
-RUN pip install . && DJANGO_SECRET_KEY=build-only-collectstatic-key-that-is-long-enough-000000 \
+RUN pip install --constraint requirements.lock . && DJANGO_SECRET_KEY=build-only-collectstatic-key-that-is-long-enough-000000 \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput -v0
 USER grc
 EXPOSE 8000

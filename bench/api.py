@@ -1,4 +1,4 @@
-"""Latency of filtered, cursor-paginated /api/v1/check-results/ requests over 1M result rows.
+"""Latency of /api/v1/check-results/ (cursor-paginated) and /api/v1/findings/ over 1M results.
 
     psql -h 127.0.0.1 -U postgres -c 'create database bench_api'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_api .venv/bin/python bench/api.py
@@ -177,13 +177,19 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(client: Client, name: str, queries: list[dict[str, str]], pages: int = 1) -> None:
+def measure(
+    client: Client,
+    name: str,
+    queries: list[dict[str, str]],
+    pages: int = 1,
+    path: str = "/api/v1/check-results/",
+) -> None:
     """Per query: the first page, then follow `next` for ``pages - 1`` more."""
     first: list[float] = []
     deeper: list[float] = []
     rows = 0
     for params in queries:
-        url = "/api/v1/check-results/?" + urlencode(params)
+        url = path + "?" + urlencode(params)
         for page in range(pages):
             started = time.perf_counter()
             response = client.get(url)
@@ -310,6 +316,22 @@ def main() -> None:
     )
     measure(client, "no filter (+next pages)", some(lambda: {}), args.pages)
     measure(client, "<7-day range> (all accounts)", some(week))
+    findings = "/api/v1/findings/"
+    print("\nFindings (failing and excepted results of each account's latest run), 100 a page")
+    measure(client, "findings: all accounts, by severity", some(lambda: {"page_size": "100"}),
+            path=findings)  # fmt: skip
+    measure(
+        client,
+        "findings: account=A, by age",
+        some(lambda: {"account": rng.choice(account_ids), "sort": "newest", "page_size": "100"}),
+        path=findings,
+    )
+    measure(
+        client,
+        "findings: search text, service=s3",
+        some(lambda: {"q": "bucket", "service": "s3", "page_size": "100"}),
+        path=findings,
+    )
     if args.explain:
         explain({"status": "FAIL", "account": account_ids[0]})
         explain({"check": all_checks[0]})

@@ -121,6 +121,37 @@ def _attestations(manager, reviewer, today: dt.date) -> None:  # type: ignore[no
         provider_attestation_review(attestation=attestation, reviewer=reviewer, decision="approved")
 
 
+def _written_attestations(owner, reviewer, today: dt.date, skip: set[int]) -> None:  # type: ignore[no-untyped-def]
+    """Every other request answered by a short written statement, reviewed and approved, so the
+    demo's controls show what a running program looks like (one rejected, one overdue)."""
+    from evidence.manual.models import EvidenceRequest
+    from evidence.manual.services.submissions import (
+        evidence_submission_create,
+        evidence_submission_review,
+    )
+
+    pending = EvidenceRequest.objects.filter(submissions__isnull=True).exclude(pk__in=skip)
+    for index, request in enumerate(pending.order_by("pk")):
+        submission, _ = evidence_submission_create(
+            request=request,
+            submitted_by=owner,
+            kind="statement",
+            statement=f"Sample demo statement: '{request.title}' was performed and recorded.",
+            effective_date=today - dt.timedelta(days=10),
+        )
+        evidence_submission_review(
+            submission=submission, reviewer=reviewer, decision="approved", comment="Sample."
+        )
+        if index == 0:  # a newer statement waits in the review queue
+            evidence_submission_create(
+                request=request,
+                submitted_by=owner,
+                kind="statement",
+                statement=f"Sample demo statement: '{request.title}' repeated this month.",
+                effective_date=today - dt.timedelta(days=1),
+            )
+
+
 def seed_manual_evidence(today: dt.date | None = None) -> str:
     """Create the demo's manual and provider evidence once; returns what it did."""
     from evidence.manual.models import EvidenceRequest, EvidenceSubmission
@@ -157,6 +188,15 @@ def seed_manual_evidence(today: dt.date | None = None) -> str:
         )
     restore = _request("restore test")
     if restore:
+        # Last quarter's test was approved and still covers today; this quarter's is rejected.
+        _file(
+            restore,
+            olivia,
+            rex,
+            SimpleUploadedFile("restore-test-q3.txt", b"Restore test Q3: 42 min, checksums OK.\n"),
+            today - dt.timedelta(days=60),
+            comment="Complete.",
+        )
         note = b"Restore test 2026-Q4: started, not finished; no timings recorded.\n"
         _file(
             restore,
@@ -173,4 +213,5 @@ def seed_manual_evidence(today: dt.date | None = None) -> str:
             first_due_date=today - dt.timedelta(days=12)
         )
     _attestations(olivia, rex, today)
+    _written_attestations(olivia, rex, today, skip={r.pk for r in (restore, overdue) if r})
     return f"Seeded manual evidence: {created} requests, uploads, reviews and AWS attestations."

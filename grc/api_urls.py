@@ -1,15 +1,17 @@
 """REST API routes: /api/v1/..., the OpenAPI schema, its docs, and the API key admin pages."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from evidence.collection.api import views as collection_views
 from evidence.exceptions.api import views as exception_views
 from evidence.manual.api import views as manual_views
+from evidence.organizations.api import views as org_views
 from evidence.packets.api import views as packet_views
 from evidence.posture.api import views as posture_views
 from grc.access.urls import apikey_urlpatterns
+from grc.access.views.docs import RedocView, docs_sign_in_required
 from grc.catalog.api import views as catalog_views
 from grc.catalog.api.serializers import CONTROL_REF_PATTERN
 
@@ -26,6 +28,10 @@ router.register("collection-runs", collection_views.CollectionRunViewSet, basena
 router.register("check-results", collection_views.CheckResultViewSet, basename="check-result")
 router.register(
     "evidence-documents", collection_views.EvidenceDocumentViewSet, basename="evidence-document"
+)
+router.register("organizations", org_views.OrganizationViewSet, basename="organization")
+router.register(
+    "organization-members", org_views.OrganizationAccountViewSet, basename="organization-member"
 )
 router.register("status-events", posture_views.ControlStatusEventViewSet, basename="status-event")
 router.register("exceptions", exception_views.RiskExceptionViewSet, basename="exception")
@@ -50,9 +56,14 @@ urlpatterns = [
         name="control-history",
     ),
     path("v1/findings/", posture_views.FindingListView.as_view(), name="finding-list"),
+    path("v1/notifications/", include("evidence.notifications.api.urls")),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path(
+        "docs/",
+        docs_sign_in_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path("redoc/", docs_sign_in_required(RedocView.as_view(url_name="api:schema")), name="redoc"),
     path("keys/", include(apikey_urlpatterns)),
 ]

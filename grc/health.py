@@ -1,5 +1,10 @@
-"""Liveness of the two services everything depends on: the database and the Celery broker."""
+"""Liveness of the services everything depends on: the database, the Celery broker and the cache.
 
+The cache (API throttle counters) degrades open, so it is reported but does not make the app
+unhealthy: a 503 here would take the web processes out of a load balancer for no reason.
+"""
+
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -29,11 +34,22 @@ def broker_status() -> dict[str, str | bool]:
     return {"ok": True, "transport": str(transport)}
 
 
+def cache_status() -> dict[str, str | bool]:
+    try:
+        cache.set("grc:healthz", "ok", 10)
+        ok = cache.get("grc:healthz") == "ok"
+    except Exception as exc:  # redis-py raises its own errors; any failure means unavailable
+        return {"ok": False, "error": type(exc).__name__, "backend": type(cache).__name__}
+    return {"ok": ok, "backend": type(cache).__name__}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": database_status(), "broker": broker_status()}
     healthy = all(check["ok"] for check in checks.values())
+    cache_check = cache_status()
+    status = "ok" if healthy and cache_check["ok"] else ("degraded" if healthy else "unavailable")
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {"status": status, **checks, "cache": cache_check}, status=200 if healthy else 503
     )

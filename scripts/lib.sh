@@ -10,8 +10,9 @@ ensure_venv() {
   # shellcheck disable=SC1091
   source .venv/bin/activate
   local stamp=".venv/.installed-$(echo "$extras" | tr -c 'a-z' '_')"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    python -m pip install --quiet -e "$extras"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+    # requirements.lock pins every dependency, so installs are reproducible.
+    python -m pip install --quiet --constraint requirements.lock -e "$extras"
     touch "$stamp"
   fi
 }

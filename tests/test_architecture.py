@@ -20,10 +20,12 @@ LAYERS = [
     "grc.access",
     "grc.catalog",
     "evidence.collection",
+    "evidence.organizations",
     "evidence.manual",
     "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
+    "evidence.notifications",
 ]
 WIRING = "grc"
 LOWER_PARTS = {"models", "services", "selectors"}

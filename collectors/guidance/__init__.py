@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from collectors.guidance import audit_logging, data, detection, ec2, iam, s3
+from collectors.guidance import audit_logging, data, detection, ec2, iam, organizations, s3
 from collectors.guidance.base import Guidance
 
 __all__ = ["GUIDANCE", "Guidance"]
@@ -32,4 +32,5 @@ GUIDANCE: dict[str, Guidance] = _merge(
     audit_logging.GUIDANCE,
     detection.GUIDANCE,
     data.GUIDANCE,
+    organizations.GUIDANCE,
 )

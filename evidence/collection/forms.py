@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 
-from evidence.collection.models.accounts import (
+from evidence.collection.models.validators import (
+    EXTERNAL_ID_MAX,
+    EXTERNAL_ID_MIN,
     account_id_validator,
+    external_id_validator,
     role_arn_validator,
-    validate_regions,
 )
 from evidence.collection.services.accounts import DEFAULT_SCHEDULE_HOURS
 
@@ -44,7 +46,10 @@ class AccountCreateForm(forms.Form):
     )
     external_id = forms.CharField(
         label="External id",
-        max_length=1224,
+        min_length=EXTERNAL_ID_MIN,
+        max_length=EXTERNAL_ID_MAX,
+        strip=False,
+        validators=[external_id_validator],
         widget=forms.PasswordInput(render_value=False),
         help_text="Shared secret in the role's trust policy; never shown again",
     )
@@ -60,9 +65,8 @@ class AccountCreateForm(forms.Form):
     )
 
     def clean_regions(self) -> list[str]:
-        regions = _regions(self.cleaned_data.get("regions") or "")
-        validate_regions(regions)
-        return regions
+        # Shape only; the service removes duplicates and checks names against the partition.
+        return _regions(self.cleaned_data.get("regions") or "")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -13,6 +13,7 @@ import logging
 from celery import current_app, shared_task
 from django.conf import settings
 from django.db import OperationalError, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from evidence.collection.models import AwsAccount, CollectionRun
 from evidence.collection.selectors.runs import collection_runs_unstarted
@@ -21,21 +22,44 @@ from evidence.collection.services.runs import (
     CollectionNotStarted,
     collection_run_execute,
     collection_run_finish,
+    collection_run_not_queued,
     collection_run_reap,
     collection_run_start,
+    collection_runs_reap_lost,
     collection_unit_execute,
 )
 from evidence.collection.services.workers import worker_heartbeat_record
 
 logger = logging.getLogger(__name__)
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5}
-# A queued run no worker took within this long is sent again (its first message was lost).
-UNSTARTED_RESEND_AFTER = dt.timedelta(minutes=5)
+# What publishing raises when the broker cannot be reached (kombu wraps connection errors).
+BROKER_ERRORS = (KombuOperationalError, OSError)
+
+
+class TaskNotQueued(Exception):
+    """The broker refused the task; the row it was for has been ended with the reason."""
+
+
+def broker_error_reason(exc: Exception) -> str:
+    return f"The task broker could not be reached ({type(exc).__name__}); nothing was queued."
 
 
 def collection_run_enqueue(run_id: int) -> None:
-    """Send the run's task once the transaction that wrote the run commits."""
-    transaction.on_commit(lambda: collection_run_task.delay(run_id))
+    """Send the run's task once the transaction that wrote the run commits.
+
+    If the broker is down the run is failed at once with the reason (so the account is free for
+    the next request) and TaskNotQueued is raised for the caller to report.
+    """
+
+    def send() -> None:
+        try:
+            collection_run_task.delay(run_id)
+        except BROKER_ERRORS as exc:
+            reason = broker_error_reason(exc)
+            collection_run_not_queued(run_id, reason=reason)
+            raise TaskNotQueued(reason) from exc
+
+    transaction.on_commit(send)
 
 
 def run_finished_hooks_send(run_id: int) -> None:
@@ -54,9 +78,13 @@ def collection_run_task(run_id: int) -> None:
     collection_run_execute(run_id, enqueue_unit=collection_unit_task.delay)
 
 
-@shared_task(**RETRY)
-def collection_unit_task(unit_id: int) -> None:
-    collection_unit_execute(unit_id, enqueue_finish=collection_run_finish_task.delay)
+@shared_task(bind=True, **RETRY)
+def collection_unit_task(self, unit_id: int) -> None:
+    collection_unit_execute(
+        unit_id,
+        enqueue_finish=collection_run_finish_task.delay,
+        worker=self.request.hostname or "",
+    )
 
 
 @shared_task(**RETRY)
@@ -83,10 +111,19 @@ def collection_scheduled_task(account_pk: int) -> int | None:
 
 @shared_task
 def collection_run_reap_task() -> list[int]:
-    """End runs whose worker vanished and send again queued runs no worker ever took."""
-    for run_id in collection_runs_unstarted(older_than=UNSTARTED_RESEND_AFTER):
-        collection_run_task.delay(run_id)
-    reaped = collection_run_reap(older_than=dt.timedelta(seconds=settings.GRC_RUN_STALE_SECONDS))
+    """Every minute: send again queued runs no worker took (their message was lost), end runs
+    whose worker died (heartbeats) and runs stuck past GRC_RUN_STALE_SECONDS."""
+    resend_after = dt.timedelta(seconds=settings.GRC_QUEUED_RESEND_SECONDS)
+    for run_id in collection_runs_unstarted(older_than=resend_after):
+        try:
+            collection_run_task.delay(run_id)
+        except BROKER_ERRORS as exc:
+            logger.warning("run %s not re-sent, broker unavailable: %r", run_id, exc)
+            break
+    reaped = collection_runs_reap_lost(
+        lost_after=dt.timedelta(seconds=settings.GRC_WORKER_LOST_SECONDS)
+    )
+    reaped += collection_run_reap(older_than=dt.timedelta(seconds=settings.GRC_RUN_STALE_SECONDS))
     for run in CollectionRun.objects.filter(
         pk__in=reaped, status__in=CollectionRun.FINISHED_WITH_RESULTS
     ):

@@ -9,6 +9,7 @@ from django import forms
 from collectors.registry import load_checks
 from collectors.types import Severity
 from evidence.collection.models import AwsAccount
+from evidence.organizations.selectors.organizations import account_pks_in_ou
 from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.filters import (
     DEFAULT_TREND_DAYS,
@@ -40,6 +41,7 @@ class DashboardFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=_blank("Any status", ControlStatus.choices))
     service = forms.ChoiceField(required=False)
     q = forms.CharField(required=False, max_length=200, label="Search")
+    ou = forms.CharField(required=False, max_length=1000, label="OU")  # e.g. Root/Workloads
     days = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -68,8 +70,13 @@ class DashboardFilterForm(forms.Form):
         chosen_ids = set(data.get("account") or ())
         chosen = tuple(a for a in self.accounts if a.account_id in chosen_ids)
         in_scope = chosen or tuple(a for a in self.accounts if a.enabled)
+        ou = (data.get("ou") or "").strip().rstrip("/")
+        if ou:  # the OU and the OUs under it, from the organizations sync
+            in_ou = set(account_pks_in_ou(ou))
+            in_scope = tuple(a for a in in_scope if a.pk in in_ou)
         framework = data.get("framework") or ""
         return DashboardFilters(
+            ou=ou,
             accounts=in_scope,
             accounts_chosen=chosen,
             framework=framework,

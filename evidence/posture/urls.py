@@ -5,6 +5,7 @@ from evidence.posture.views import controls, findings, frameworks, overview
 urlpatterns = [
     path("", overview.overview, name="overview"),
     path("collections/", overview.collections_partial, name="collections-partial"),
+    path("frameworks/", frameworks.framework_index, name="framework-list"),
     path("frameworks/<str:slug>/", frameworks.framework_detail, name="framework-detail"),
     path("findings/", findings.finding_index, name="finding-list"),
     path("findings/export.csv", findings.finding_export, name="finding-export"),

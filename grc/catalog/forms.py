@@ -6,6 +6,10 @@ import json
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from grc.access.jsonlimits import JsonTooDeep, json_loads_limited
+from grc.catalog.services.parameters import parameter_value_check
 
 
 class ParameterForm(forms.Form):
@@ -21,7 +25,9 @@ class ParameterForm(forms.Form):
     def clean_value(self) -> Any:
         raw = self.cleaned_data["value"].strip()
         try:
-            return json.loads(raw)
+            return json_loads_limited(raw)
+        except JsonTooDeep as exc:
+            raise forms.ValidationError(str(exc)) from None
         except json.JSONDecodeError:
             if isinstance(self.current, str):
                 return raw  # a bare word for a text parameter
@@ -31,15 +37,9 @@ class ParameterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        value = cleaned.get("value")
-        if (
-            "value" in cleaned
-            and self.current is not None
-            and type(value) is not type(self.current)
-        ):
-            self.add_error(
-                "value",
-                f"Expected a {type(self.current).__name__} like the current value "
-                f"{json.dumps(self.current)}.",
-            )
+        if "value" in cleaned:
+            try:
+                parameter_value_check(cleaned["value"], like=self.current)
+            except ValidationError as exc:
+                self.add_error("value", exc.message_dict.get("value", exc.messages))
         return cleaned

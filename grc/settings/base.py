@@ -6,6 +6,7 @@ Debug is off unless ``DJANGO_DEBUG`` turns it on; ``grc.settings.production`` ad
 secret key and hosts and the TLS settings of a deployment.
 """
 
+import datetime as dt
 import secrets
 from pathlib import Path
 
@@ -17,7 +18,7 @@ env = environ.Env()
 DATA_DIR = Path(env.str("GRC_DATA_DIR", default=str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# Debug is off unless asked for: scripts/run (the local demo) sets DJANGO_DEBUG=1.
+# Debug is off unless DJANGO_DEBUG asks for it (scripts/run leaves it off: styled error pages).
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -54,14 +55,18 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI / Redoc assets served locally (no CDN)
     "django_celery_beat",
+    "axes",
+    "csp",
     "grc.access",
     "grc.catalog",
     "evidence",  # schema history of the pre-split models; no models of its own
     "evidence.collection",
+    "evidence.organizations",
     "evidence.manual",
     "evidence.exceptions",
     "evidence.posture",
     "evidence.packets",
+    "evidence.notifications",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "grc.urls"
@@ -92,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "grc.access.context_processors.role",
+                "grc.notices.demo_history",
             ],
         },
     },
@@ -109,8 +118,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # API throttle counters live in the cache: share one (Redis) across web processes in production.
 CACHE_URL = env.str("CACHE_URL", default="")
+# Short socket timeouts: when Redis is down the throttles give up quickly and let requests through.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -121,6 +135,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in: local passwords and/or OpenID Connect (see "Security settings" in the README).
+GRC_LOCAL_PASSWORDS = env.bool("GRC_LOCAL_PASSWORDS", default=True)
+GRC_OIDC_ENABLED = env.bool("GRC_OIDC_ENABLED", default=False)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
+    *(["django.contrib.auth.backends.ModelBackend"] if GRC_LOCAL_PASSWORDS else []),
+    *(["grc.access.oidc.GroupRoleOIDCBackend"] if GRC_OIDC_ENABLED else []),
+]
+OIDC_RP_CLIENT_ID = env.str("GRC_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("GRC_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("GRC_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("GRC_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("GRC_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("GRC_OIDC_JWKS_ENDPOINT", default="") or None
+OIDC_RP_SIGN_ALGO = env.str("GRC_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("GRC_OIDC_SCOPES", default="openid email profile groups")
+OIDC_TIMEOUT = 10
+GRC_OIDC_ISSUER = env.str("GRC_OIDC_ISSUER", default="")
+# The ID token / userinfo claim listing the user's IdP groups, and IdP group -> role
+# (admin, manager or auditor), e.g. GRC_OIDC_ROLE_GROUPS="grc-admins=admin,grc-auditors=auditor".
+GRC_OIDC_GROUPS_CLAIM = env.str("GRC_OIDC_GROUPS_CLAIM", default="groups")
+GRC_OIDC_ROLE_GROUPS = env.dict("GRC_OIDC_ROLE_GROUPS", default={})
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -142,7 +178,8 @@ MEDIA_ROOT = Path(env.str("GRC_MEDIA_ROOT", default=str(DATA_DIR / "media")))
 
 # Celery. The default filesystem broker lets a separate local worker and beat run with no
 # services; CELERY_BROKER_URL=redis://... is the deployment setting.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+# The filesystem transport ignores the host; naming one keeps kombu from warning about it.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 BROKER_DIR = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for folder in ("out", "processed", "control"):
@@ -173,6 +210,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+TRUSTED_PROXY_COUNT = env.int("GRC_TRUSTED_PROXY_COUNT", default=0)
+# JSON request bodies nested deeper than this are refused with 400 (no recursion in the parser).
+GRC_JSON_MAX_DEPTH = env.int("GRC_JSON_MAX_DEPTH", default=32)
+# Request bodies larger than this are refused with 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("GRC_MAX_REQUEST_BYTES", default=2_621_440)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "grc.access.api.schema.ApiAutoSchema",
     # Views that support ?ordering= add rest_framework.filters.OrderingFilter themselves.
@@ -192,7 +235,17 @@ REST_FRAMEWORK = {
         "api_key": env.str("GRC_API_RATE_PER_KEY", default="1200/minute"),
         "user": env.str("GRC_API_RATE_PER_USER", default="600/minute"),
         "anon": env.str("GRC_API_RATE_ANONYMOUS", default="60/minute"),
+        # Failed API key attempts per client address (then 429 until the window passes).
+        "api_key_failure": env.str("GRC_API_KEY_FAILURES", default="10/minute"),
     },
+    # Reverse proxies in front of the app: 0 trusts no X-Forwarded-For (the client address is
+    # REMOTE_ADDR), so a client cannot choose the address its failures are counted against.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_PARSER_CLASSES": [
+        "grc.access.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -215,9 +268,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["grc.access.api.permissions.ApiDocsPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "CheckResultStatusEnum": "evidence.collection.models.results.CheckResult.Status",
@@ -235,13 +291,54 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Sign-in lockout (django-axes), for /auth/login/ and /admin/login/: after GRC_LOGIN_FAILURE_LIMIT
+# failed attempts for one username, or from one address, sign-in is refused (HTTP 429) for
+# GRC_LOGIN_LOCKOUT_MINUTES. Unlock sooner with `manage.py axes_reset` (all), `axes_reset_username
+# NAME` or `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env.int("GRC_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("GRC_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "grc.access.views.lockout.lockout_response"
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Content-Security-Policy (django-csp): scripts and styles from this site only, no inline script.
+# Inline style attributes are allowed (bar widths, calendar columns are computed per page).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The OpenAPI schema and its docs need a signed-in user or an API key unless this is true.
+GRC_API_DOCS_PUBLIC = env.bool("GRC_API_DOCS_PUBLIC", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden": {"()": "grc.log_filters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        # Django's own debug console handler would print every request error a second time.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["forbidden"]},
+    },
 }
 
 # Evidence
@@ -250,8 +347,19 @@ LOGGING = {
 SALT_KEY = env.list("GRC_FIELD_ENCRYPTION_SALTS", default=["grc-evidence-account-external-id"])
 SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 GRC_RUN_STALE_SECONDS = env.int("GRC_RUN_STALE_SECONDS", default=3 * 3600)
+# A queued run or packet no worker took within this long is sent to the broker again.
+GRC_QUEUED_RESEND_SECONDS = env.int("GRC_QUEUED_RESEND_SECONDS", default=60)
+# Workers record a heartbeat every GRC_WORKER_HEARTBEAT_SECONDS from their main process; a unit
+# started by a worker silent for GRC_WORKER_LOST_SECONDS is lost and its run is ended.
+GRC_WORKER_HEARTBEAT_SECONDS = env.int("GRC_WORKER_HEARTBEAT_SECONDS", default=30)
+GRC_WORKER_LOST_SECONDS = env.int("GRC_WORKER_LOST_SECONDS", default=180)
+# A packet still queued or building after this long is ended as failed.
+GRC_PACKET_STALE_SECONDS = env.int("GRC_PACKET_STALE_SECONDS", default=2 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).
-GRC_RUN_FINISHED_TASKS = ["evidence.posture.tasks.control_status_rollup_task"]
+GRC_RUN_FINISHED_TASKS = [
+    "evidence.posture.tasks.control_status_rollup_task",
+    "evidence.notifications.tasks.notification_run_finished_task",
+]
 # The longest an accepted risk may last before it must be reviewed again.
 GRC_EXCEPTION_MAX_DAYS = env.int("GRC_EXCEPTION_MAX_DAYS", default=365)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)

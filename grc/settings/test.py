@@ -20,3 +20,6 @@ STORAGES = {
 CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault(
     "CELERY_TASK_DEFAULT_QUEUE", f"grc-test-{os.getpid()}"
 )
+
+# Webhook tests (and the worker processes they start) post to a receiver on 127.0.0.1.
+GRC_WEBHOOK_ALLOW_PRIVATE = True

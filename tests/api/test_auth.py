@@ -123,6 +123,7 @@ def test_throttle_per_key(settings, users, make_key):
 
 
 def test_throttle_anonymous(settings, db):
+    settings.GRC_API_DOCS_PUBLIC = True
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {

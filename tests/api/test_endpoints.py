@@ -418,7 +418,20 @@ def test_packet_request_errors(manager_client, catalog, aws_account):
 # --- schema and docs ---------------------------------------------------------------------------
 
 
-def test_schema_and_local_docs(client, db):
+def test_schema_and_docs_need_sign_in(client, db, settings):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 401
+    assert error_of(schema)["code"] == "not_authenticated"
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/auth/login/")
+    assert client.get("/api/redoc/").status_code == 302
+    settings.GRC_API_DOCS_PUBLIC = True
+    assert client.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200
+
+
+def test_schema_and_local_docs(client, users):
+    client.force_login(users["auditor"])
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
@@ -429,6 +442,11 @@ def test_schema_and_local_docs(client, db):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+    # No inline script: Swagger UI's initialiser is a separate file, so the CSP can forbid them.
+    assert "<script>" not in html
+    assert "script-src 'self'" in docs["Content-Security-Policy"]
+    redoc = client.get("/api/redoc/").content.decode()
+    assert "<script>" not in redoc and "redoc.standalone.js" in redoc
 
 
 def test_error_body_for_malformed_json(manager_client):

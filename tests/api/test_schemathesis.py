@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.test import override_settings
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import (
     not_a_server_error,
@@ -49,7 +50,8 @@ CONFIG = SchemathesisConfig.from_dict(
         "generation": {"max-examples": MAX_EXAMPLES, "mode": "all"},
     }
 )
-schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
+with override_settings(GRC_API_DOCS_PUBLIC=True):  # loaded at import, before any user exists
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG)
 
 
 @pytest.fixture

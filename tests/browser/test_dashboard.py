@@ -117,10 +117,10 @@ def collected_history(session: boto3.Session, capture) -> Demo:
     tells the story:
 
     days -9..-6  pass     the seed's internet-open SSH and SMB rules are held back
-    days -5..-3  partial  mutate_demo_account: RDP opened on the web SG (and prod bucket
-                          versioning suspended, which leaves DP-10 partial)
+    days -5..-3  fail     mutate_demo_account: RDP opened on the web SG (and prod bucket
+                          versioning suspended, which fails DP-10)
     day  -2      pass     the RDP rule revoked and versioning re-enabled
-    days -1..0   partial  the held-back rules opened (the bastion's SSH is what the walk finds)
+    days -1..0   fail     the held-back rules opened (the bastion's SSH is what the walk finds)
     """
     today = timezone.localdate()
     days = [today - dt.timedelta(days=n) for n in reversed(range(HISTORY_DAYS))]
@@ -166,15 +166,24 @@ def collected_history(session: boto3.Session, capture) -> Demo:
         for e in ControlStatusEvent.objects.filter(account=account).select_related("control")
     ]
     assert sorted(changes, key=lambda change: change[3]) == [
-        ("NET-01", "pass", "partial", days[4]),
-        ("NET-01", "partial", "pass", days[7]),
-        ("NET-01", "pass", "partial", days[8]),
+        ("NET-01", "pass", "fail", days[4]),
+        ("NET-01", "fail", "pass", days[7]),
+        ("NET-01", "pass", "fail", days[8]),
     ]
     return Demo(account=account, run=run)
 
 
 @pytest.fixture
-def site(aws, live_server, django_capture_on_commit_callbacks, monkeypatch, screenshot_dir):  # noqa: F811
+def site(
+    aws,  # noqa: F811
+    live_server,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    screenshot_dir,
+    settings,
+    tmp_path,
+):
+    settings.DATA_DIR = tmp_path  # no local demo's history banner in these pages
     demo = collected_history(aws, django_capture_on_commit_callbacks)
     for username, role in (("maria", Role.MANAGER), ("ade", Role.AUDITOR)):
         user = UserFactory(username=username)
@@ -220,9 +229,9 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     # The collected history's status changes, newest first.
     changes = page.locator("#changes-h + table tbody tr", has_text="NET-01")
     assert [row.inner_text().split("\t")[-1] for row in changes.all()] == [
-        "Passing → Partial",
-        "Partial → Passing",
-        "Passing → Partial",
+        "Passing → Failing",
+        "Failing → Passing",
+        "Passing → Failing",
     ]
     if screenshots:
         shoot(page, site, "overview")
@@ -239,7 +248,7 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     page.wait_for_selector("h1:has-text('NET-01')")
     assert page.locator(".calendar .d").count() >= 365
     caption = page.inner_text(".calendar-wrap figcaption")
-    assert "last year: 5 passing, 5 partial, 0 failing" in caption, caption
+    assert "last year: 5 passing, 5 failing days" in caption, caption
     latest = CollectionRun.objects.filter(account=site["demo"].account, status__in=FINISHED)
     [bastion] = [
         result

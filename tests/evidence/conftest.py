@@ -11,6 +11,7 @@ from moto import mock_aws
 from evidence.collection.models import AwsAccount, CollectionRun
 from evidence.collection.services.accounts import account_create
 from evidence.collection.services.runs import (
+    _sessions,
     collection_run_execute,
     collection_run_finish,
     collection_unit_execute,
@@ -29,8 +30,12 @@ def aws(monkeypatch) -> Iterator[boto3.Session]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # thousands of public snapshots
+    # Assumed-role sessions are cached per process; one from another test's moto would carry
+    # credentials this moto does not know (and its identity would be moto's default user).
+    _sessions.clear()
     with mock_aws():
         yield boto3.Session(region_name="us-east-1")
+    _sessions.clear()
 
 
 @pytest.fixture

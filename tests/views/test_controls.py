@@ -145,7 +145,10 @@ def test_manager_changes_a_parameter_with_a_reason(dashboard, manager_client, ma
     ("data", "error"),
     [
         ({"value": "sixteen", "reason": "x"}, "Enter a JSON value"),
-        ({"value": '"16"', "reason": "x"}, "Expected a int"),
+        ({"value": '"16"', "reason": "x"}, "Expected a whole number like"),
+        ({"value": "null", "reason": "x"}, "null is not a parameter value"),
+        ({"value": "-1", "reason": "x"}, "Give a number from 0 to"),
+        ({"value": "[" * 1000, "reason": "x"}, "JSON nested deeper than"),
         ({"value": "16", "reason": ""}, "This field is required"),
     ],
 )

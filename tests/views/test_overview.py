@@ -161,3 +161,12 @@ def test_my_controls_lists_what_the_person_or_their_team_owns(history, auditor, 
     mine = auditor_client.get(reverse("overview")).context["overview"].mine
 
     assert [(item.ref, item.status) for item in mine] == [("IAM-05", "pass"), ("NET-01", "fail")]
+
+
+def test_readiness_cards_and_split_name_every_status_present(history, auditor_client):
+    history(1)
+
+    body = auditor_client.get(reverse("overview")).content.decode()
+
+    assert '<div class="t-fail"><dt>Failing</dt><dd>1</dd></div>' in body
+    assert '<th class="num">Excepted</th>' in body

@@ -18,7 +18,12 @@ from evidence.collection.models import (
     CollectionUnit,
     EvidenceDocument,
 )
-from evidence.collection.models.accounts import validate_regions
+from evidence.collection.models.validators import (
+    EXTERNAL_ID_MAX,
+    EXTERNAL_ID_MIN,
+    MAX_REGIONS,
+    external_id_validator,
+)
 from grc.access.api.fields import account_field, username_field
 
 MAX_SCHEDULE_HOURS = 24 * 30
@@ -70,18 +75,18 @@ class AwsAccountSerializer(serializers.ModelSerializer):
 class AwsAccountCreateSerializer(serializers.ModelSerializer):
     external_id = serializers.CharField(
         write_only=True,
-        max_length=1224,
-        min_length=2,
+        max_length=EXTERNAL_ID_MAX,
+        min_length=EXTERNAL_ID_MIN,
         trim_whitespace=False,
+        validators=[external_id_validator],
         help_text="The external id the role's trust policy requires. Write-only: never returned.",
     )
     regions = serializers.ListField(
         child=serializers.CharField(max_length=32),
         required=False,
-        max_length=64,
-        validators=[validate_regions],
-        help_text="Region names (e.g. eu-west-1) to collect; empty or absent means every region "
-        "enabled for the account.",
+        max_length=MAX_REGIONS,
+        help_text="Region names of the role's partition (e.g. eu-west-1) to collect, each once "
+        "(duplicates are dropped); empty or absent means every region enabled for the account.",
     )
     schedule_hours = serializers.IntegerField(
         required=False,

@@ -35,8 +35,8 @@ from evidence.collection.services.runs import (
     CollectionAlreadyRunning,
     collection_run_start,
 )
-from evidence.collection.tasks import collection_run_enqueue
-from grc.access.api.exceptions import Conflict
+from evidence.collection.tasks import TaskNotQueued, collection_run_enqueue
+from grc.access.api.exceptions import Conflict, ServiceUnavailable
 from grc.access.api.fields import ACCOUNT_ID_PATTERN, SHA256_PATTERN
 from grc.access.api.pagination import CheckResultCursorPagination
 from grc.access.api.schema import ErrorSerializer
@@ -166,7 +166,10 @@ class CollectionRunViewSet(
             raise Conflict(str(exc), code="collection_running", active_run_id=exc.run.pk) from None
         except AccountDisabled as exc:
             raise ValidationError({"account": [str(exc)]}) from None
-        collection_run_enqueue(run.pk)
+        try:
+            collection_run_enqueue(run.pk)
+        except TaskNotQueued as exc:
+            raise ServiceUnavailable(str(exc), code="broker_unavailable", run_id=run.pk) from None
         return Response(s.CollectionRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

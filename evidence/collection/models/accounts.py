@@ -1,25 +1,17 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from encrypted_fields.fields import EncryptedCharField
 
-__all__ = ["AwsAccount", "validate_regions"]
-
-account_id_validator = RegexValidator(r"^\d{12}$", "An AWS account id is exactly 12 digits.")
-role_arn_validator = RegexValidator(
-    r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$",
-    "Expected an IAM role ARN such as arn:aws:iam::123456789012:role/GrcEvidenceReader.",
+from evidence.collection.models.validators import (
+    account_id_validator,
+    external_id_validator,
+    role_arn_validator,
+    validate_regions,
+    validate_regions_in_partition,
 )
-REGION_PATTERN = RegexValidator(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 
-
-def validate_regions(value: object) -> None:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValidationError("Regions must be a list of region names.")
-    bad = [region for region in value if not REGION_PATTERN.regex.match(region)]
-    if bad:
-        raise ValidationError(f"Not AWS region names: {', '.join(sorted(bad))}.")
+__all__ = ["AwsAccount", "validate_regions"]
 
 
 class AwsAccount(models.Model):
@@ -30,7 +22,7 @@ class AwsAccount(models.Model):
     role_arn = models.CharField(max_length=600, validators=[role_arn_validator])
     # A secret shared with the account owner to stop confused-deputy role assumption: it is
     # encrypted at rest and write-only everywhere (never rendered, logged, exported or returned).
-    external_id = EncryptedCharField(max_length=1224)
+    external_id = EncryptedCharField(max_length=1224, validators=[external_id_validator])
     regions = models.JSONField(
         default=list,
         blank=True,
@@ -68,3 +60,8 @@ class AwsAccount(models.Model):
     def clean(self) -> None:
         if self.role_arn and self.account_id and f":{self.account_id}:" not in self.role_arn:
             raise ValidationError({"role_arn": "The role must belong to this account id."})
+        if isinstance(self.regions, list) and self.role_arn:
+            try:
+                validate_regions_in_partition(self.regions, self.role_arn)
+            except ValidationError as exc:
+                raise ValidationError({"regions": exc.messages}) from None

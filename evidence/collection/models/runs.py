@@ -80,6 +80,10 @@ class CollectionUnit(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     result_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Which worker took the unit and when: a unit whose worker stopped sending heartbeats (or
+    # restarted since) is lost, and the reaper ends its run within minutes instead of hours.
+    started_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

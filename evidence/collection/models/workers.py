@@ -8,6 +8,8 @@ class WorkerHeartbeat(models.Model):
 
     hostname = models.CharField(max_length=255, unique=True)
     seen_at = models.DateTimeField()
+    # When this worker process started: a unit it took before then was lost in a restart.
+    booted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "evidence_workerheartbeat"

@@ -45,15 +45,19 @@ def schedule_every(task: PeriodicTask) -> dt.timedelta:
 
 
 def next_collection_at(task: PeriodicTask | None, now: dt.datetime) -> dt.datetime | None:
-    """When beat will start the next scheduled run: its last start plus the interval.
+    """When beat will start the next scheduled run: its last start plus the interval, or its
+    start time if it never ran (accounts get one: registration plus the interval).
 
-    A task beat has never run is due at beat's next tick, shown as now.
+    A task that is already due fires at beat's next tick, shown as now; a task without either
+    time fires an interval after beat loads it, which is unknown here (None).
     """
     if task is None or not task.enabled or task.interval is None:
         return None
-    if task.last_run_at is None:
-        return max(task.start_time or now, now)
-    return task.last_run_at + schedule_every(task)
+    if task.last_run_at is not None:
+        return max(task.last_run_at + schedule_every(task), now)
+    if task.start_time is not None:
+        return max(task.start_time, now)
+    return None
 
 
 def _latest_run(statuses) -> Subquery:

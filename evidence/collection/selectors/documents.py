@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min
 
 from evidence.collection.models import CheckResult, EvidenceDocument
+from grc.catalog.models import ControlCheck
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,14 @@ def evidence_citations_page(
         .order_by("-collected_at", "-id")
     )
     return Paginator(results, per_page).get_page(page_number)
+
+
+def check_control_refs(check_ids: set[str]) -> dict[str, list[str]]:
+    """Check id -> refs of the controls it evidences, so a result can link to its controls."""
+    refs: dict[str, list[str]] = {}
+    rows = ControlCheck.objects.filter(check_id__in=check_ids).values_list(
+        "check_id", "control__ref"
+    )
+    for check_id, ref in rows.order_by("control__ref"):
+        refs.setdefault(check_id, []).append(ref)
+    return refs

@@ -1,15 +1,23 @@
-"""Register AWS accounts and keep their collection schedule in django-celery-beat."""
+"""Register AWS accounts and keep their collection schedule in django-celery-beat.
+
+The model's validators (evidence.collection.models.validators) are the one validation layer:
+forms and serializers check shape, then these services normalise (regions each once) and run
+``full_clean``, so the UI, the API and the admin accept exactly the same accounts.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from evidence.collection.models import AwsAccount
+from evidence.collection.models.validators import regions_normalize
 
 DEFAULT_SCHEDULE_HOURS = 24
 SCHEDULED_TASK = "evidence.collection.tasks.collection_scheduled_task"
@@ -31,7 +39,7 @@ def account_create(
         name=name,
         role_arn=role_arn,
         external_id=external_id,
-        regions=regions or [],
+        regions=regions_normalize(regions or []),
         owner=owner,
     )
     account.full_clean()
@@ -42,6 +50,8 @@ def account_create(
 
 @transaction.atomic
 def account_update(*, account: AwsAccount, **fields: Any) -> AwsAccount:
+    if "regions" in fields:
+        fields["regions"] = regions_normalize(fields["regions"] or [])
     for name, value in fields.items():
         setattr(account, name, value)
     account.full_clean()
@@ -59,12 +69,15 @@ def account_schedule_set(*, account: AwsAccount, every_hours: int) -> PeriodicTa
         every=every_hours, period=IntervalSchedule.HOURS
     )
     if account.schedule is None:
+        # Beat's first fire is start_time; without one it is "interval after beat next
+        # loads the task", which no page could tell.
         account.schedule = PeriodicTask.objects.create(
             name=f"Collect AWS account {account.account_id} (#{account.pk})",
             task=SCHEDULED_TASK,
             args=json.dumps([account.pk]),
             interval=interval,
             enabled=account.enabled,
+            start_time=timezone.now() + dt.timedelta(hours=every_hours),
         )
         account.save(update_fields=["schedule"])
     else:

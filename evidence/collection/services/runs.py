@@ -29,6 +29,7 @@ from collectors.session import (
 )
 from evidence.collection.models import AwsAccount, CollectionRun, CollectionUnit
 from evidence.collection.selectors.parameters import check_parameters
+from evidence.collection.selectors.runs import lost_runs
 from evidence.collection.services.ingest import unit_results_store
 
 logger = logging.getLogger(__name__)
@@ -102,12 +103,28 @@ def _session_for(account: AwsAccount):
     return session
 
 
-def _fail(run: CollectionRun, reason: str) -> None:
+def collection_run_not_queued(run_id: int, *, reason: str) -> None:
+    """The run's task never reached the broker: end the queued run now, with the reason."""
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        if run.status == Status.QUEUED:
+            _fail(run, reason, service="broker")
+
+
+def _fail(run: CollectionRun, reason: str, *, service: str = "sts") -> None:
     run.status = Status.FAILED
     run.finished_at = timezone.now()
-    run.errors = [*run.errors, {"service": "sts", "region": "global", "reason": reason}]
+    run.errors = [*run.errors, {"service": service, "region": "global", "reason": reason}]
     run.save(update_fields=["status", "finished_at", "errors"])
     logger.warning("collection run %s failed: %s", run.pk, reason)
+
+
+def identity_mismatch_reason(assumed_account: str, registered_account: str) -> str:
+    return (
+        f"The role's identity is in AWS account {assumed_account or 'unknown'}, not the "
+        f"registered account {registered_account}: no evidence was collected. Check the role "
+        "ARN (and its trust policy) for this account."
+    )
 
 
 def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> None:
@@ -116,6 +133,8 @@ def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> 
         run = Run.objects.select_for_update().select_related("account").get(pk=run_id)
         if run.status not in Run.ACTIVE:
             return
+        if run.status == Status.RUNNING and run.units_total:
+            return  # a re-sent copy: the units were planned and sent already
         if run.status == Status.QUEUED:
             run.status = Status.RUNNING
             run.started_at = timezone.now()
@@ -131,13 +150,20 @@ def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> 
     except (ClientError, BotoCoreError) as exc:
         _fail(run, error_reason(exc))
         return
-    units = plan_units(run.regions)
+    assumed_account = run.caller_identity.get("Account", "")
+    if assumed_account != account.account_id:
+        run.save(update_fields=["caller_identity"])
+        _fail(run, identity_mismatch_reason(assumed_account, account.account_id))
+        return
+    # Each (service, region) once: the unit rows are exactly what was planned, so the count the
+    # run waits for is the count of rows, and a reaper can name every one still missing.
+    units = list(dict.fromkeys(plan_units(run.regions)))
     with transaction.atomic():
         CollectionUnit.objects.bulk_create(
             [CollectionUnit(run=run, service=service, region=region) for service, region in units],
             ignore_conflicts=True,
         )
-        run.units_total = len(units)
+        run.units_total = run.units.count()
         run.save(update_fields=["caller_identity", "regions", "units_total"])
         pending = list(
             run.units.filter(status=CollectionUnit.Status.PENDING).values_list("pk", flat=True)
@@ -145,12 +171,17 @@ def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> 
         transaction.on_commit(lambda: [enqueue_unit(pk) for pk in pending])
 
 
-def collection_unit_execute(unit_id: int, enqueue_finish: Callable[[int], None]) -> None:
+def collection_unit_execute(
+    unit_id: int, enqueue_finish: Callable[[int], None], *, worker: str = ""
+) -> None:
     """Collect one service in one region and store its results, once."""
     unit = CollectionUnit.objects.select_related("run__account").get(pk=unit_id)
     run = unit.run
     if unit.status != CollectionUnit.Status.PENDING or run.status != Status.RUNNING:
         return
+    CollectionUnit.objects.filter(pk=unit_id, status=CollectionUnit.Status.PENDING).update(
+        started_at=timezone.now(), worker=worker
+    )
     account = run.account
     try:
         session = _session_for(account)
@@ -197,7 +228,13 @@ def collection_run_finish(run_id: int, *, reason_incomplete: str = "") -> Collec
             for unit in units
             if unit.status == CollectionUnit.Status.ERROR
         ] + [
-            {"service": unit.service, "region": unit.region, "reason": reason_incomplete}
+            {
+                "service": unit.service,
+                "region": unit.region,
+                "reason": reason_incomplete
+                if unit.started_at
+                else f"Never started. {reason_incomplete}",
+            }
             for unit in incomplete
         ]
         if reason_incomplete and not units:
@@ -213,6 +250,23 @@ def collection_run_finish(run_id: int, *, reason_incomplete: str = "") -> Collec
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at", "errors"])
     return run
+
+
+def collection_runs_reap_lost(*, lost_after: dt.timedelta) -> list[int]:
+    """End runs a whole worker took down with it, within minutes (not the broker's hours).
+
+    A run is lost when a unit it waits for was taken by a worker that has sent no heartbeat for
+    ``lost_after`` (or has restarted since it took the unit), or when no worker at all has sent
+    one for that long and the run has made no progress for that long. The run ends finished with
+    errors (or failed) and its errors name every unit that is missing and why.
+    """
+    reaped = []
+    for run_id, reason in lost_runs(lost_after=lost_after).items():
+        run = collection_run_finish(run_id, reason_incomplete=reason)
+        if run.status not in Run.ACTIVE:
+            logger.warning("collection run %s ended: %s", run_id, reason)
+            reaped.append(run_id)
+    return reaped
 
 
 def collection_run_reap(*, older_than: dt.timedelta) -> list[int]:

@@ -16,12 +16,13 @@ from evidence.collection.selectors.accounts import (
     accounts_visible,
 )
 from evidence.collection.services.accounts import account_create, account_schedule_set
+from evidence.collection.services.connection import ConnectionReport, account_connection_test
 from evidence.collection.services.runs import (
     CollectionAlreadyRunning,
     CollectionNotStarted,
     collection_run_start,
 )
-from evidence.collection.tasks import collection_run_enqueue
+from evidence.collection.tasks import TaskNotQueued, collection_run_enqueue
 from grc.access.roles import can_manage, can_view, role_required
 
 
@@ -52,7 +53,7 @@ def account_register(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)  # e.g. the account id is already registered
         else:
-            messages.success(request, f"Registered {account.name} ({account.account_id}).")
+            _registered_message(request, account, account_connection_test(account=account))
             return redirect("account-detail", account_id=account.account_id)
     return render(
         request,
@@ -62,10 +63,29 @@ def account_register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(can_view)
-@require_GET
-def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
-    account = _account(account_id)
+def _registered_message(
+    request: HttpRequest, account: AwsAccount, connection: ConnectionReport
+) -> None:
+    """Registration tests the connection at once, so a wrong role is never silently saved."""
+    if not connection.assumed:
+        messages.warning(
+            request,
+            f"Registered {account.name} ({account.account_id}), unverified: the role could not "
+            f"be assumed ({connection.error}). Fix the role or external id, then test the "
+            "connection again; collections fail until it works.",
+        )
+        return
+    readable = len(connection.probes) - len(connection.unreadable)
+    refused = ", ".join(probe.service for probe in connection.unreadable)
+    messages.success(
+        request,
+        f"Registered {account.name} ({account.account_id}) and connected as "
+        f"{connection.identity.get('Arn', '?')}: {readable} of {len(connection.probes)} services "
+        f"readable{f'; refused: {refused}' if refused else ''}.",
+    )
+
+
+def _detail(request: HttpRequest, account: AwsAccount, **extra: object) -> HttpResponse:
     collections = account_collections([account.pk])[0]
     return render(
         request,
@@ -76,8 +96,23 @@ def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
             "schedule_form": ScheduleForm(initial={"every_hours": collections.schedule_hours}),
             "runs": account_runs_page(account, request.GET.get("page")),
             "polling": collections.active_run is not None,
+            **extra,
         },
     )
+
+
+@role_required(can_view)
+@require_GET
+def account_detail(request: HttpRequest, account_id: str) -> HttpResponse:
+    return _detail(request, _account(account_id))
+
+
+@role_required(can_manage)
+@require_POST
+def account_connection_test_view(request: HttpRequest, account_id: str) -> HttpResponse:
+    """Assume the role now and try one read per service; the page shows what worked."""
+    account = get_object_or_404(AwsAccount, account_id=account_id)  # needs the external id
+    return _detail(request, account, connection=account_connection_test(account=account))
 
 
 @role_required(can_view)
@@ -94,6 +129,18 @@ def account_runs_partial(request: HttpRequest, account_id: str) -> HttpResponse:
             "runs": runs,
             "polling": any(run.status in CollectionRun.ACTIVE for run in runs),
         },
+    )
+
+
+@role_required(can_view)
+@require_GET
+def account_collect_card_partial(request: HttpRequest, account_id: str) -> HttpResponse:
+    """The collect card alone, polled while a run is active; it stops once the run ends."""
+    account = _account(account_id)
+    return render(
+        request,
+        "includes/collect_card.html",
+        {"account": account, "collections": account_collections([account.pk])[0]},
     )
 
 
@@ -114,8 +161,12 @@ def account_collect(request: HttpRequest, account_id: str) -> HttpResponse:
     except CollectionNotStarted as exc:
         messages.error(request, str(exc))
     else:
-        collection_run_enqueue(run.pk)
-        messages.success(request, f"Collection run {run.pk} queued for {account.name}.")
+        try:
+            collection_run_enqueue(run.pk)
+        except TaskNotQueued as exc:
+            messages.error(request, f"Collection run {run.pk} could not start: {exc} Try again.")
+        else:
+            messages.success(request, f"Collection run {run.pk} queued for {account.name}.")
     return redirect("account-detail", account_id=account.account_id)
 
 

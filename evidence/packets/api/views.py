@@ -14,12 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evidence.collection.models import AwsAccount
+from evidence.collection.tasks import TaskNotQueued
 from evidence.packets.api import serializers as s
 from evidence.packets.api.filters import EvidencePacketFilter
 from evidence.packets.models import EvidencePacket
 from evidence.packets.services.packets import packet_request
 from evidence.packets.tasks import packet_build_enqueue
-from grc.access.api.exceptions import Conflict
+from grc.access.api.exceptions import Conflict, ServiceUnavailable
 from grc.access.api.schema import ErrorSerializer
 from grc.access.api.validation import valid_data
 from grc.access.roles import can_export
@@ -64,7 +65,12 @@ class EvidencePacketViewSet(
     def create(self, request: Request) -> Response:
         data = valid_data(s.EvidencePacketCreateSerializer, request)
         packet = packet_request(requested_by=request.user, **data)
-        packet_build_enqueue(packet.pk)
+        try:
+            packet_build_enqueue(packet.pk)
+        except TaskNotQueued as exc:
+            raise ServiceUnavailable(
+                str(exc), code="broker_unavailable", packet_id=packet.pk
+            ) from None
         body = s.EvidencePacketSerializer(
             self.get_queryset().get(pk=packet.pk), context={"request": request}
         ).data

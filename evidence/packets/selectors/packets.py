@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from evidence.collection.models import AwsAccount, CheckResult, CollectionRun
 from evidence.collection.models import EvidenceDocument as Document
+from evidence.packets.models import EvidencePacket
 from evidence.posture.models import ControlStatusDaily
 from grc.catalog.models import CatalogLoad, Control, ControlCheck, ControlMapping, Criterion
 
@@ -163,3 +164,13 @@ def evidence_contents(sha256s: Sequence[str]) -> Iterator[tuple[str, object]]:
     for start in range(0, len(sha256s), EVIDENCE_BATCH):
         batch = sha256s[start : start + EVIDENCE_BATCH]
         yield from Document.objects.filter(sha256__in=batch).values_list("sha256", "content")
+
+
+def packets_unstarted(*, older_than: dt.timedelta) -> list[int]:
+    """Packets still ``queued`` after ``older_than``: their build message never reached a worker."""
+    cutoff = timezone.now() - older_than
+    return list(
+        EvidencePacket.objects.filter(
+            status=EvidencePacket.Status.QUEUED, requested_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )

@@ -30,6 +30,9 @@ from grc.catalog.models import Framework
 logger = logging.getLogger(__name__)
 PACKETS_DIR = "packets"
 MAX_SAMPLE_DATES = 366
+# An audit period is at most three years (SOC 2 periods are 3-12 months) and not in the future:
+# longer ones only make a huge ZIP slowly, and dates near year 1 or 9999 overflow.
+MAX_PERIOD_DAYS = 3 * 365 + 1
 Status = EvidencePacket.Status
 
 
@@ -66,6 +69,18 @@ def _sample_dates(
     return [period_end], ""
 
 
+def packet_period_check(*, period_start: dt.date, period_end: dt.date) -> None:
+    if period_start > period_end:
+        raise ValidationError({"period_end": "The period must end on or after its start."})
+    today = timezone.localdate()
+    if period_end > today:
+        raise ValidationError({"period_end": f"The period cannot end after today ({today})."})
+    if (period_end - period_start).days + 1 > MAX_PERIOD_DAYS:
+        raise ValidationError(
+            {"period_start": f"A period is at most three years ({MAX_PERIOD_DAYS} days)."}
+        )
+
+
 def packet_request(
     *,
     framework: Framework,
@@ -85,8 +100,7 @@ def packet_request(
     the last day of the period. Per control, items are drawn from its population with the same
     seed (a fresh one when none is given), ``sample_sizes`` overriding sizes by frequency.
     """
-    if period_start > period_end:
-        raise ValidationError({"period_end": "The period must end on or after its start."})
+    packet_period_check(period_start=period_start, period_end=period_end)
     if not accounts:
         raise ValidationError({"accounts": "Choose at least one account."})
     if seed and len(seed) > 64:
@@ -118,6 +132,32 @@ def packet_request(
         )
         packet.accounts.set(accounts)
     return packet
+
+
+def packet_not_queued(packet_id: int, *, reason: str) -> None:
+    """The build task never reached the broker: end the queued packet now, with the reason."""
+    EvidencePacket.objects.filter(pk=packet_id, status=Status.QUEUED).update(
+        status=Status.FAILED, error=reason[:4000], finished_at=timezone.now()
+    )
+
+
+def packets_reap(*, older_than: dt.timedelta) -> list[int]:
+    """End packets still queued or building after ``older_than`` as failed, with the reason:
+    their build was lost (worker killed, message lost) and nothing else will end them."""
+    cutoff = timezone.now() - older_than
+    stale = list(
+        EvidencePacket.objects.filter(
+            status__in=(Status.QUEUED, Status.BUILDING), requested_at__lt=cutoff
+        ).values_list("pk", "status")
+    )
+    for packet_id, status in stale:
+        _fail(
+            packet_id,
+            f"Not built within {older_than} (still {status}): the build was lost "
+            "(worker stopped or task lost). Request the packet again.",
+        )
+        logger.warning("evidence packet %s reaped (was %s)", packet_id, status)
+    return [packet_id for packet_id, _ in stale]
 
 
 def _progress(packet_id: int):

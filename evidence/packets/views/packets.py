@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages as notify
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from evidence.collection.tasks import TaskNotQueued
 from evidence.packets.forms import PacketRequestForm
 from evidence.packets.models import EvidencePacket
 from evidence.packets.services.packets import packet_request
@@ -52,7 +54,10 @@ def packet_create(request: HttpRequest) -> HttpResponse:
             for field, messages in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages)
         else:
-            packet_build_enqueue(packet.pk)
+            try:
+                packet_build_enqueue(packet.pk)
+            except TaskNotQueued as exc:
+                notify.error(request, f"Packet {packet.pk} could not be built: {exc} Try again.")
             return redirect("packets:detail", pk=packet.pk)
     return render(request, "packets/packet_form.html", {"form": form})
 

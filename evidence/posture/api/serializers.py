@@ -57,8 +57,12 @@ class AccountHistorySerializer(serializers.Serializer):
 
 class ControlHistorySerializer(serializers.Serializer):
     control = serializers.CharField(help_text="Control ref.")
-    since = serializers.DateField(help_text="First day of the series.")
-    until = serializers.DateField(help_text="Last day of the series (today).")
+    since = serializers.DateField(
+        allow_null=True, help_text="First day of the series; null when there are no days."
+    )
+    until = serializers.DateField(
+        allow_null=True, help_text="Last day of the series (today); null when there are no days."
+    )
     accounts = AccountHistorySerializer(many=True, help_text="A series per account.")
 
 

@@ -113,6 +113,16 @@ class AccountHistory:
     counts: dict[str, int]
 
     @property
+    def summary(self) -> str:
+        """Days per status over the year, e.g. "5 passing, 5 failing", passing first."""
+        labels = dict(ControlStatus.choices)
+        return ", ".join(
+            f"{self.counts[status]} {labels[status].lower()}"
+            for status in ControlStatus.values
+            if self.counts.get(status)
+        )
+
+    @property
     def month_labels(self) -> list[tuple[int, str]]:
         """(1-based week column, "Mar") for each week column in which a month begins."""
         labels = []

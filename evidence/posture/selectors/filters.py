@@ -26,6 +26,7 @@ class DashboardFilters:
     query: str = ""  # words to find in a control's ref, name, statement or check ids
     days: int = DEFAULT_TREND_DAYS
     framework_controls: frozenset[int] | None = None  # controls mapped onto ``framework``
+    ou: str = ""  # an organization OU path: accounts narrowed to it and the OUs under it
 
     @property
     def account_ids(self) -> list[int]:
@@ -40,6 +41,7 @@ class DashboardFilters:
             or self.status
             or self.service
             or self.query
+            or self.ou
         )
 
     @property
@@ -59,6 +61,7 @@ class DashboardFilters:
                 ("status", self.status),
                 ("service", self.service),
                 ("q", self.query),
+                ("ou", self.ou),
             )
             if value
         ]

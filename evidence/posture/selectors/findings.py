@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -23,6 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from collectors.guidance import Guidance
@@ -47,6 +47,7 @@ SORTS = {
     "newest": ["-collected_at", "-id"],
 }
 FINDING_STATES = ("failing", "excepted")
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_MATCHED = 5000  # a state filter matches exceptions in Python over at most this many rows
 
 
@@ -153,27 +154,33 @@ def _tags_for(results: list[CheckResult], matcher: ExceptionMatcher) -> dict[int
 
 
 def _first_seen(results: list[CheckResult]) -> dict[tuple[int, str], dt.datetime]:
-    """When each (resource, check) started failing: the first FAIL since its last PASS."""
-    keys = Q()
-    for result in results:
-        keys |= Q(resource_id=result.resource_id, check_id=result.check_id)
+    """When each (resource, check) started failing: its first FAIL since its last PASS.
+
+    Two correlated subqueries per page row, each walking the (resource, -collected_at) index of
+    one resource, so the cost follows the page size, never the history.
+    """
     if not results:
         return {}
-    history = CheckResult.objects.filter(keys).values("resource_id", "check_id")
-    last_pass = {
-        (row["resource_id"], row["check_id"]): row["at"]
-        for row in history.filter(status=CheckResult.Status.PASS).annotate(at=Max("collected_at"))
-    }
-    first: dict[tuple[int, str], dt.datetime] = {}
-    fails = history.filter(status=CheckResult.Status.FAIL).values_list(
-        "resource_id", "check_id", "collected_at"
+    same = {"resource_id": OuterRef("resource_id"), "check_id": OuterRef("check_id")}
+    last_pass = (
+        CheckResult.objects.filter(**same, status=CheckResult.Status.PASS)
+        .order_by("-collected_at")
+        .values("collected_at")[:1]
     )
-    for resource_id, check_id, at in fails.order_by("collected_at"):
-        key = (resource_id, check_id)
-        since = last_pass.get(key)
-        if key not in first and (since is None or at > since):
-            first[key] = at
-    return first
+    first_fail = (
+        CheckResult.objects.filter(
+            **same, status=CheckResult.Status.FAIL, collected_at__gt=OuterRef("since")
+        )
+        .order_by("collected_at")
+        .values("collected_at")[:1]
+    )
+    rows = (
+        CheckResult.objects.filter(pk__in=[r.pk for r in results])
+        .annotate(since=Coalesce(Subquery(last_pass), Value(EPOCH)))
+        .annotate(first=Subquery(first_fail))
+        .values_list("resource_id", "check_id", "first")
+    )
+    return {(resource_id, check_id): first for resource_id, check_id, first in rows if first}
 
 
 def findings_describe(results: list[CheckResult], account_ids: list[int]) -> list[Finding]:

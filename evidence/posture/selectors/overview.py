@@ -11,18 +11,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from evidence.posture.models import (
     POSTURE_FIELDS,
     ControlStatus,
+    ControlStatusDaily,
     ControlStatusEvent,
     PostureDaily,
 )
 from evidence.posture.selectors.filters import DashboardFilters
 from evidence.posture.selectors.status import (
     RESPONSIBILITY_LABELS,
+    ControlRow,
     control_rows,
     control_statuses_current,
     criterion_status,
@@ -107,8 +109,49 @@ class ResponsibilitySplit:
         return sum(self.counts.values())
 
 
+def _narrowed(filters: DashboardFilters) -> bool:
+    """Whether control filters (beyond accounts and framework) narrow what is counted."""
+    return bool(filters.responsibility or filters.service or filters.status)
+
+
+def _framework_readiness(
+    framework: Framework,
+    criteria: list[int],
+    mapped: dict[int, list[int]],
+    controls: dict[int, ControlRow],
+    current: dict[int, str],
+    filters: DashboardFilters,
+) -> FrameworkReadiness:
+    """With control filters, only the criteria mapped to a matching control count, each judged
+    by its matching controls alone; without, every criterion counts."""
+    tally: Counter[str] = Counter()
+    covered = total = 0
+    for criterion_id in criteria:
+        control_ids = [pk for pk in mapped.get(criterion_id, []) if pk in controls]
+        if _narrowed(filters):
+            control_ids = [
+                pk
+                for pk in control_ids
+                if filters.control_matches(
+                    controls[pk], current.get(pk, ControlStatus.NOT_EVIDENCED)
+                )
+            ]
+            if not control_ids:
+                continue
+        total += 1
+        covered += any(controls[pk].covered for pk in control_ids)
+        tally[criterion_status(control_ids, controls, current).status] += 1
+    return FrameworkReadiness(
+        framework=framework,
+        total=total,
+        covered=covered,
+        counts={status: tally[status] for status in STATUS_KEYS},
+    )
+
+
 def overview_read(filters: DashboardFilters, owned: set[int] | None = None) -> Overview:
-    """Readiness per framework, the responsibility split and the person's own controls."""
+    """Readiness per framework, the responsibility split (both under every filter) and the
+    person's own controls. Six queries."""
     controls = control_rows()
     current = statuses_combined(control_statuses_current(filters.account_ids))
     frameworks = list(Framework.objects.all())
@@ -122,23 +165,12 @@ def overview_read(filters: DashboardFilters, owned: set[int] | None = None) -> O
         "criterion_id", "control_id"
     ):
         mapped[criterion_id].append(control_id)
-
-    readiness = []
-    for framework in frameworks:
-        tally: Counter[str] = Counter()
-        covered = 0
-        for criterion_id in criteria_by_framework[framework.pk]:
-            control_ids = mapped.get(criterion_id, [])
-            covered += any(controls[pk].covered for pk in control_ids if pk in controls)
-            tally[criterion_status(control_ids, controls, current).status] += 1
-        readiness.append(
-            FrameworkReadiness(
-                framework=framework,
-                total=len(criteria_by_framework[framework.pk]),
-                covered=covered,
-                counts={status: tally[status] for status in STATUS_KEYS},
-            )
+    readiness = [
+        _framework_readiness(
+            framework, criteria_by_framework[framework.pk], mapped, controls, current, filters
         )
+        for framework in frameworks
+    ]
 
     split_counts: dict[str, Counter[str]] = {key: Counter() for key in RESPONSIBILITY_LABELS}
     for control in controls.values():
@@ -161,30 +193,75 @@ def overview_read(filters: DashboardFilters, owned: set[int] | None = None) -> O
     return Overview(readiness=readiness, split=split, controls_total=len(controls), mine=mine)
 
 
+def trend_control_ids(filters: DashboardFilters) -> list[int] | None:
+    """The controls the trend counts under the filters; None for all (the cheaper rollup)."""
+    if not (filters.responsibility or filters.service or filters.framework_controls is not None):
+        return None
+    return [
+        control.pk
+        for control in control_rows().values()
+        if filters.control_matches(control, filters.status or ControlStatus.NOT_EVIDENCED)
+    ]
+
+
+def _trend_rows(
+    account_ids: list[int], since: dt.date, until: dt.date, control_ids: list[int] | None
+) -> dict[dt.date, dict[str, int]]:
+    if control_ids is None:
+        rows = (
+            PostureDaily.objects.filter(account_id__in=account_ids, day__range=(since, until))
+            .values("day")
+            .annotate(**{f"{column}_sum": Sum(column) for column in POSTURE_FIELDS.values()})
+            .order_by("day")
+        )
+        return {row["day"]: row for row in rows}
+    by_day: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SERIES.values(), 0))
+    counts = (
+        ControlStatusDaily.objects.filter(
+            account_id__in=account_ids, day__range=(since, until), control_id__in=control_ids
+        )
+        .values("day", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in counts:
+        if row["status"] in SERIES:
+            by_day[row["day"]][SERIES[row["status"]]] += row["n"]
+    return by_day
+
+
+# The trend's series per status: PostureDaily's column, summed.
+SERIES = {status: f"{column}_sum" for status, column in POSTURE_FIELDS.items()}
+
+
 def posture_trend(
-    account_ids: list[int], days: int, until: dt.date | None = None
+    account_ids: list[int],
+    days: int,
+    until: dt.date | None = None,
+    *,
+    control_ids: list[int] | None = None,
+    status: str = "",
 ) -> dict[str, Any]:
     """Chart series: controls per status per day, summed over accounts. One query.
 
-    Days without a rollup are ``None`` so the chart shows a gap instead of a false drop to 0.
+    ``control_ids`` counts only those controls (from the daily control rollup); ``status``
+    keeps that series alone. Days without a rollup are ``None`` so the chart shows a gap
+    instead of a false drop to 0.
     """
     until = until or timezone.localdate()
     since = until - dt.timedelta(days=days - 1)
-    rows = (
-        PostureDaily.objects.filter(account_id__in=account_ids, day__range=(since, until))
-        .values("day")
-        .annotate(**{f"{column}_sum": Sum(column) for column in POSTURE_FIELDS.values()})
-        .order_by("day")
-    )
-    by_day = {row["day"]: row for row in rows}
+    by_day = _trend_rows(account_ids, since, until, control_ids)
     labels = [since + dt.timedelta(days=offset) for offset in range(days)]
 
-    def series(key: str) -> list[int | None]:
+    def series(state: str) -> list[int | None]:
+        if status and state != status:
+            return [None for _ in labels]
+        key = SERIES[state]
         return [by_day[day][key] if day in by_day else None for day in labels]
 
     return {
         "labels": [day.isoformat() for day in labels],
-        **{column: series(f"{column}_sum") for column in POSTURE_FIELDS.values()},
+        **{column: series(status) for status, column in POSTURE_FIELDS.items()},
         "has_data": bool(by_day),
     }
 

@@ -1,4 +1,4 @@
-"""A framework's criteria tree, each criterion with its mapped controls and their status."""
+"""The frameworks with their readiness, and one framework's criteria tree with its controls."""
 
 from __future__ import annotations
 
@@ -9,9 +9,22 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from evidence.posture.selectors.frameworks import framework_tree
+from evidence.posture.selectors.overview import overview_read
 from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_view, role_required
 from grc.catalog.models import Framework
+
+
+@role_required(can_view)
+@require_GET
+def framework_index(request: HttpRequest) -> HttpResponse:
+    form, filters = filter_bar(request)
+    filters = replace(filters, framework="", framework_controls=None)
+    return render(
+        request,
+        "posture/framework_list.html",
+        {"form": form, "filters": filters, "readiness": overview_read(filters).readiness},
+    )
 
 
 @role_required(can_view)

@@ -8,7 +8,12 @@ from django.views.decorators.http import require_GET
 
 from evidence.collection.selectors.accounts import account_collections
 from evidence.posture.selectors.filters import TREND_RANGES
-from evidence.posture.selectors.overview import overview_read, posture_trend, status_changes_recent
+from evidence.posture.selectors.overview import (
+    overview_read,
+    posture_trend,
+    status_changes_recent,
+    trend_control_ids,
+)
 from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_view, role_required
 from grc.catalog.selectors.owners import controls_owned_by
@@ -26,7 +31,12 @@ def overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "overview": overview_read(filters, owned=controls_owned_by(request.user)),
-            "trend": posture_trend(filters.account_ids, filters.days),
+            "trend": posture_trend(
+                filters.account_ids,
+                filters.days,
+                control_ids=trend_control_ids(filters),
+                status=filters.status,
+            ),
             "trend_ranges": TREND_RANGES,
             "changes": status_changes_recent(filters),
             "collections": collections,

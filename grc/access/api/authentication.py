@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from grc.access.api.throttling import ApiKeyFailureThrottle
 from grc.access.models import ApiKey
 from grc.access.services.apikeys import api_key_touch, api_key_verify
 
@@ -25,14 +26,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != KEYWORD.lower().encode():
             return None
+        failures = ApiKeyFailureThrottle()
+        wait = failures.retry_after(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait, "Too many failed API key attempts from this address.")
         if len(header) != 2:
+            failures.failure_record(request)
             raise exceptions.AuthenticationFailed("Send exactly 'Api-Key <prefix>.<secret>'.")
         try:
             token = header[1].decode("ascii")
         except UnicodeDecodeError:
+            failures.failure_record(request)
             raise exceptions.AuthenticationFailed("Invalid API key.") from None
         api_key = api_key_verify(token)
         if api_key is None or not api_key.owner.is_active:
+            failures.failure_record(request)
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         api_key_touch(api_key)
         return api_key.owner, api_key

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from grc.access.jsonlimits import json_loads_limited
+
 ACCOUNT_ID_PATTERN = r"[0-9]{12}"
 SHA256_PATTERN = r"[0-9a-f]{64}"
 
@@ -23,3 +25,17 @@ def username_field(source: str) -> serializers.CharField:
         allow_null=True,
         help_text="Username of the person, or null.",
     )
+
+
+class DepthLimitedJSONField(serializers.JSONField):
+    """A JSON value; as a form field its text is parsed with the nesting limit (no 500)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if self.binary or getattr(data, "is_json_string", False):
+            if isinstance(data, bytes):
+                data = data.decode()
+            try:
+                data = json_loads_limited(data)
+            except ValueError:
+                self.fail("invalid")
+        return super().to_internal_value(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from rest_framework import permissions
 from rest_framework.request import Request
 
@@ -40,3 +41,10 @@ class RolePermission(permissions.BasePermission):
         rules: dict[str, Rule] = getattr(view, "write_rules", {})
         rule = rules.get(getattr(view, "action", "") or "", can_manage)
         return rule(user)
+
+
+class ApiDocsPermission(permissions.BasePermission):
+    """The OpenAPI schema: any signed-in user or API key, or everyone if GRC_API_DOCS_PUBLIC."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(settings.GRC_API_DOCS_PUBLIC or can_view(request.user))

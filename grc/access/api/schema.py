@@ -23,6 +23,12 @@ class ErrorDetailSerializer(serializers.Serializer):
         required=False,
         help_text="On 409 from collection-runs: the run already queued or running.",
     )
+    run_id = serializers.IntegerField(
+        required=False, help_text="On 503 from collection-runs: the run, ended as failed."
+    )
+    packet_id = serializers.IntegerField(
+        required=False, help_text="On 503 from evidence-packets: the packet, ended as failed."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -45,7 +45,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 @role_required(can_administer)
 @require_http_methods(["GET", "POST"])
 def api_key_create_view(request: HttpRequest) -> HttpResponse:
-    form = ApiKeyForm(request.POST or None)
+    form = ApiKeyForm(request.POST or None, initial={"owner": request.user.pk})
     if request.method == "POST" and form.is_valid():
         api_key, plaintext = api_key_create(created_by=request.user, **form.cleaned_data)
         response = render(

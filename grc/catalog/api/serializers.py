@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from grc.access.api.fields import DepthLimitedJSONField
 from grc.catalog.models import (
     Attestation,
     Control,
@@ -20,6 +21,7 @@ from grc.catalog.models import (
 )
 
 CONTROL_REF_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
+FRAMEWORK_SLUG_PATTERN = r"[-a-zA-Z0-9_.]{1,64}"
 PARAMETER_NAME_PATTERN = r"[a-z][a-z0-9_]{0,63}"
 
 
@@ -38,6 +40,11 @@ def json_without_nul(value: Any) -> None:
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
+    slug = serializers.RegexField(
+        f"^{FRAMEWORK_SLUG_PATTERN}$",
+        read_only=True,
+        help_text="Stable identifier, e.g. soc2-2017 or cis-aws-7.0.0.",
+    )
     criteria_count = serializers.IntegerField(read_only=True, help_text="Number of criteria.")
 
     class Meta:
@@ -220,7 +227,11 @@ class ControlUpdateSerializer(ControlCreateSerializer):
 
 
 class ControlMappingCreateSerializer(serializers.Serializer):
-    framework = serializers.SlugField(help_text="Framework slug, e.g. soc2-2017.")
+    framework = serializers.RegexField(
+        f"^{FRAMEWORK_SLUG_PATTERN}$",
+        max_length=64,
+        help_text="Framework slug, e.g. soc2-2017 or cis-aws-7.0.0.",
+    )
     criterion = serializers.CharField(
         max_length=32, help_text="Criterion ref within the framework, e.g. CC6.1."
     )
@@ -242,8 +253,9 @@ class ControlParameterCreateSerializer(serializers.Serializer):
         max_length=64,
         help_text="Lower-case name, e.g. password_min_length.",
     )
-    value = serializers.JSONField(
-        validators=[json_without_nul], help_text="The value (any JSON except null)."
+    value = DepthLimitedJSONField(
+        validators=[json_without_nul],
+        help_text="The value: a number, true/false, text or a list of text (not null).",
     )
     reason = serializers.CharField(
         max_length=2000, help_text="Why: auditors read it in the parameter history."
@@ -251,8 +263,9 @@ class ControlParameterCreateSerializer(serializers.Serializer):
 
 
 class ControlParameterUpdateSerializer(serializers.Serializer):
-    value = serializers.JSONField(
-        validators=[json_without_nul], help_text="The new value (any JSON except null)."
+    value = DepthLimitedJSONField(
+        validators=[json_without_nul],
+        help_text="The new value, of the same kind as the catalog default (not null).",
     )
     reason = serializers.CharField(
         max_length=2000, help_text="Why: auditors read it in the parameter history."

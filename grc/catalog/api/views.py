@@ -126,8 +126,17 @@ class ControlViewSet(
         control = control_update(control=self.get_object(), **data)
         return Response(self._read(control.ref))
 
-    @extend_schema(summary="List a control's criteria mappings", tags=["controls"])
-    @action(detail=True, methods=["get"], serializer_class=s.ControlCriterionSerializer)
+    @extend_schema(
+        summary="List a control's criteria mappings",
+        tags=["controls"],
+        responses=s.ControlCriterionSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=s.ControlCriterionSerializer,
+        pagination_class=None,
+    )
     def mappings(self, request: Request, ref: str) -> Response:
         control = self.get_object()
         return Response(s.ControlCriterionSerializer(control.mappings.all(), many=True).data)
@@ -162,8 +171,17 @@ class ControlViewSet(
         control_mapping_remove(mapping=mapping)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="List a control's parameters", tags=["controls"])
-    @action(detail=True, methods=["get"], serializer_class=s.ControlParameterSerializer)
+    @extend_schema(
+        summary="List a control's parameters",
+        tags=["controls"],
+        responses=s.ControlParameterSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=s.ControlParameterSerializer,
+        pagination_class=None,
+    )
     def parameters(self, request: Request, ref: str) -> Response:
         control = self.get_object()
         return Response(s.ControlParameterSerializer(control.parameters.all(), many=True).data)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('packets', '0001_initial'),
+        ('packets', '0002_packet_reaper'),
     ]
 
     operations = [

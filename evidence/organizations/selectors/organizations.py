@@ -1,0 +1,70 @@
+"""Reads for the organizations page and API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.db.models import Q, QuerySet
+
+from evidence.organizations.models import Organization, OrganizationAccount, OrganizationSync
+
+
+def organizations_visible() -> QuerySet[Organization]:
+    return Organization.objects.all()
+
+
+def members_visible() -> QuerySet[OrganizationAccount]:
+    return OrganizationAccount.objects.select_related("account", "organization").order_by(
+        "ou_path", "account__name"
+    )
+
+
+def members_in_ou(
+    members: QuerySet[OrganizationAccount], ou_path: str
+) -> QuerySet[OrganizationAccount]:
+    """Members in the OU ``ou_path`` ("Root/Workloads") and every OU under it."""
+    path = ou_path.rstrip("/")
+    return members.filter(Q(ou_path=path) | Q(ou_path__startswith=f"{path}/"))
+
+
+def account_pks_in_ou(ou_path: str) -> list[int]:
+    """Collection account ids in an OU subtree: what a dashboard "by OU" filter narrows to."""
+    return list(
+        members_in_ou(OrganizationAccount.objects.all(), ou_path).values_list(
+            "account_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class OuGroup:
+    ou_path: str
+    members: list[OrganizationAccount]
+
+
+@dataclass(frozen=True)
+class OrganizationPage:
+    organization: Organization
+    groups: list[OuGroup]
+    last_sync: OrganizationSync | None
+
+
+def organization_pages() -> list[OrganizationPage]:
+    """Each organization with its members grouped by OU path and its latest sync."""
+    members = list(members_visible())
+    pages = []
+    for organization in organizations_visible():
+        own = [member for member in members if member.organization_id == organization.pk]
+        groups = [
+            OuGroup(ou_path=path, members=list(group))
+            for path, group in groupby(own, key=lambda member: member.ou_path)
+        ]
+        pages.append(
+            OrganizationPage(
+                organization=organization,
+                groups=groups,
+                last_sync=organization.syncs.first(),
+            )
+        )
+    return pages
