@@ -41,6 +41,22 @@ class PacketRequestForm(forms.Form):
         required=False, max_length=64, help_text="Seed for the random draw (a new one if empty)."
     )
 
+    sample_sizes = forms.CharField(
+        required=False,
+        help_text="Per-control sample sizes by frequency, overriding the defaults, e.g. "
+        "'continuous=40, quarterly=3' (defaults: annual 1, quarterly 2, monthly 2, weekly 5, "
+        "daily 25, continuous 25).",
+    )
+
+    def clean_sample_sizes(self) -> dict[str, int]:
+        sizes = {}
+        for part in filter(None, DATE_SPLIT.split(self.cleaned_data["sample_sizes"].strip())):
+            frequency, _, size = part.partition("=")
+            if not size.strip().isdigit():
+                raise ValidationError(f"Not frequency=size: {part!r}.")
+            sizes[frequency.strip().lower()] = int(size)
+        return sizes
+
     def clean_sample_dates(self) -> list[dt.date]:
         text = self.cleaned_data["sample_dates"].strip()
         dates = []

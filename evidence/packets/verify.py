@@ -2,6 +2,7 @@
 """Verify an evidence packet offline: every file's SHA-256 and size, and the manifest signature.
 
     python verify.py PACKET.zip --public-key BASE64
+    python verify.py UNPACKED_FOLDER --public-key BASE64
 
 Standalone on purpose: the Python standard library and PyNaCl (``pip install pynacl``) only, no
 Django and nothing from the product, so an auditor can run the copy shipped inside the packet
@@ -26,7 +27,8 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -85,7 +87,53 @@ def _signature_problems(
     return problems
 
 
-def _digest(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
+class _Zip:
+    """A packet ZIP's files (directory entries, as ``zip -r`` writes them, are not files)."""
+
+    def __init__(self, path: str) -> None:
+        self.archive = zipfile.ZipFile(path)
+
+    def names(self) -> list[str]:
+        return [info.filename for info in self.archive.infolist() if not info.is_dir()]
+
+    def open(self, name: str) -> IO[bytes]:
+        return self.archive.open(name)
+
+    def read(self, name: str) -> bytes:
+        return self.archive.read(name)
+
+    def close(self) -> None:
+        self.archive.close()
+
+
+class _Folder:
+    """An unpacked packet: files under ``root``, named with forward slashes."""
+
+    def __init__(self, path: str) -> None:
+        self.root = Path(path)
+
+    def names(self) -> list[str]:
+        return sorted(
+            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
+        )
+
+    def _path(self, name: str) -> Path:
+        path = self.root / name
+        if ".." in Path(name).parts or not path.is_file():
+            raise KeyError(name)
+        return path
+
+    def open(self, name: str) -> IO[bytes]:
+        return self._path(name).open("rb")
+
+    def read(self, name: str) -> bytes:
+        return self._path(name).read_bytes()
+
+    def close(self) -> None:
+        pass
+
+
+def _digest(archive: _Zip | _Folder, name: str) -> tuple[str, int]:
     sha = hashlib.sha256()
     size = 0
     with archive.open(name) as stream:
@@ -95,10 +143,19 @@ def _digest(archive: zipfile.ZipFile, name: str) -> tuple[str, int]:
     return sha.hexdigest(), size
 
 
+def _difference(path: str, entry: dict[str, Any], sha256: str, size: int) -> str:
+    expected_sha, expected_size = entry.get("sha256"), entry.get("size")
+    if size != expected_size:
+        what = f"size {size} bytes, manifest says {expected_size} bytes"
+    else:
+        what = f"same size ({size} bytes) but different content"
+    return f"altered: {path} ({what}; sha256 {sha256}, manifest says {expected_sha})"
+
+
 def _file_problems(
-    archive: zipfile.ZipFile, files: list[dict[str, Any]], report: Verification
+    archive: _Zip | _Folder, files: list[dict[str, Any]], report: Verification
 ) -> list[str]:
-    counts = Counter(info.filename for info in archive.infolist())
+    counts = Counter(archive.names())
     present = set(counts)
     problems = [f"duplicate: {name} appears {n} times" for name, n in counts.items() if n > 1]
     listed: set[str] = set()
@@ -115,10 +172,7 @@ def _file_problems(
             continue
         report.files_checked += 1
         if sha256 != entry.get("sha256") or size != entry.get("size"):
-            problems.append(
-                f"altered: {path} (sha256 {sha256}, {size} bytes; manifest says "
-                f"{entry.get('sha256')}, {entry.get('size')} bytes)"
-            )
+            problems.append(_difference(path, entry, sha256, size))
     for name in sorted(present - listed - {MANIFEST, SIGNATURE}):
         problems.append(f"extra: {name} is not listed in the manifest")
     return problems
@@ -128,12 +182,12 @@ def verify_packet(path: str, public_key: str | None = None) -> Verification:
     """Check ``path`` against its manifest and the manifest against ``public_key`` (base64)."""
     report = Verification()
     try:
-        archive = zipfile.ZipFile(path)
+        archive = _Folder(path) if Path(path).is_dir() else _Zip(path)
     except (OSError, zipfile.BadZipFile) as exc:
         report.unreadable = True
-        report.problems.append(f"unreadable: {path} is not a readable ZIP ({exc})")
+        report.problems.append(f"unreadable: {path} is not a readable ZIP or folder ({exc})")
         return report
-    with archive:
+    try:
         try:
             manifest_bytes = archive.read(MANIFEST)
             manifest = json.loads(manifest_bytes)
@@ -141,7 +195,7 @@ def verify_packet(path: str, public_key: str | None = None) -> Verification:
         except KeyError:
             report.problems.append(f"missing: {MANIFEST} (or its file list)")
             return report
-        except (ValueError, zipfile.BadZipFile, zlib.error) as exc:
+        except (ValueError, OSError, zipfile.BadZipFile, zlib.error) as exc:
             report.problems.append(f"altered: {MANIFEST} cannot be read ({exc})")
             return report
         report.manifest = manifest
@@ -156,12 +210,16 @@ def verify_packet(path: str, public_key: str | None = None) -> Verification:
                 manifest_bytes, signature_text, manifest, public_key
             )
         report.problems += _file_problems(archive, files, report)
+    finally:
+        archive.close()
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Verify a signed evidence packet (ZIP).")
-    parser.add_argument("packet", help="path to the packet ZIP")
+    parser = argparse.ArgumentParser(
+        description="Verify a signed evidence packet (a ZIP or its unpacked folder)."
+    )
+    parser.add_argument("packet", help="path to the packet ZIP or the folder it was unpacked to")
     parser.add_argument("--public-key", help="the company's packet public key (base64)")
     args = parser.parse_args(argv)
     try:

@@ -180,3 +180,86 @@ def test_packet_of_a_collected_history(history, account, build_packet):
 
     call_command("verify_packet", packet.file.path, "--public-key", PUBLIC_KEY_B64)
     call_command("verify_packet", packet.file.path)  # defaults to this server's key
+
+
+def _samples_packet(build_packet, account, **overrides) -> tuple[EvidencePacket, dict]:
+    packet = build_packet(
+        framework=Framework.objects.get(slug="soc2-2017"),
+        period_start=dt.date(2026, 2, 27),
+        period_end=dt.date(2026, 3, 8),
+        accounts=[account],
+        requested_by=None,
+        **overrides,
+    )
+    assert packet.status == EvidencePacket.Status.READY, packet.error
+    return packet, zip_entries(packet.file.path)
+
+
+def test_populations_samples_and_deviations(history, account, build_packet):
+    packet, entries = _samples_packet(
+        build_packet, account, seed="audit-2026", sample_sizes={"continuous": 4, "annual": 1}
+    )
+    manifest = json.loads(entries["manifest.json"])
+    sampling = manifest["sampling"]
+    assert sampling["seed"] == "audit-2026" and sampling["sizes"]["continuous"] == 4
+    assert sampling["sizes"]["quarterly"] == 2 and sampling["sizes"]["daily"] == 25
+
+    # Population: the six collected days, and every resource/check pair the checks evaluated.
+    population = _csv(entries["controls/DP-10/population.csv"])
+    days = [row["item"] for row in population if row["kind"] == "test_day"]
+    assert days == [day.isoformat() for day in DAYS]
+    bucket = [row for row in population if row["kind"] == "resource" and row["item"] == BUCKET_ARN]
+    versioning = next(row for row in bucket if row["check"] == "s3_bucket_versioning")
+    assert versioning["first_seen"].startswith("2026-03-01")
+    assert versioning["last_seen"].startswith("2026-03-06")
+    assert (versioning["times_evaluated"], versioning["times_failed"]) == ("6", "3")
+    dp10 = sampling["controls"]["DP-10"]
+    resources = sum(1 for row in population if row["kind"] == "resource")
+    assert dp10["population"] == {"tested_days": 6, "resources": resources}
+    assert dp10["frequency"] == "continuous" and dp10["sample_size"] == 4
+    assert dp10["sampled"] == 4 and len(dp10["items"]) == 4
+
+    # Each sampled item carries the evidence of that day's collection.
+    samples = _csv(entries["controls/DP-10/samples.csv"])
+    assert {row["sample_date"] for row in samples} == {item["date"] for item in dp10["items"]}
+    for row in samples:
+        if row["check"] == "s3_bucket_versioning" and row["resource"] == BUCKET_ARN:
+            assert row["collected_at"].startswith(row["sample_date"])
+            document = json.loads(entries[f"evidence/{row['evidence_sha256']}.json"])
+            state = "Enabled" if row["sample_date"] <= "2026-03-03" else "Suspended"
+            assert document["configuration"]["versioning"]["Status"] == state, row
+
+    # Deviations: every sampled failing result, with its evidence and how to fix it.
+    deviations = _csv(entries["controls/DP-10/deviations.csv"])
+    failing = [row for row in samples if row["status"] in ("FAIL", "ERROR")]
+    assert len(deviations) == len(failing) == dp10["deviations"] > 0
+    assert all(row["remediation"] and row["evidence_sha256"] for row in deviations)
+    assert all(not row["exception_id"] for row in deviations)
+
+    # The report summarises and lists the samples; OSCAL says the same.
+    report = entries["report.html"].decode()
+    assert "Executive summary" in report and 'id="contents"' in report
+    assert "Population: 6 tested days" in report
+    oscal = json.loads(entries["oscal/assessment-results.json"])["assessment-results"]
+    findings = {f["target"]["target-id"]: f for f in oscal["results"][0]["findings"]}
+    assert findings["dp-10_smt"]["target"]["status"]["state"] == "not-satisfied"
+    call_command("verify_packet", packet.file.path, "--public-key", PUBLIC_KEY_B64)
+
+
+def test_the_sample_is_reproducible_from_the_seed(history, account, build_packet):
+    draws = []
+    for seed in ("audit-2026", "audit-2026", "other-seed"):
+        _, entries = _samples_packet(
+            build_packet, account, seed=seed, sample_sizes={"continuous": 3}
+        )
+        sampling = json.loads(entries["manifest.json"])["sampling"]["controls"]
+        draws.append({ref: [i["date"] for i in item["items"]] for ref, item in sampling.items()})
+    assert draws[0] == draws[1]
+    assert draws[0] != draws[2]
+    assert len(draws[0]["DP-10"]) == len(draws[0]["NET-01"]) == 3  # continuous, overridden
+    # The recorded method repeats the draw without the product.
+    import random
+
+    dates = [day.isoformat() for day in DAYS]
+    chosen = sorted(random.Random("audit-2026:DP-10").sample(range(6), 3))
+    assert draws[0]["DP-10"] == [dates[index] for index in chosen]

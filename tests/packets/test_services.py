@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils import timezone
 
+from evidence.collection.models import CollectionRun
 from evidence.exceptions.models import RiskException
 from evidence.packets.models import EvidencePacket
 from evidence.packets.services import signing
@@ -24,15 +26,18 @@ pytestmark = pytest.mark.django_db
 MARCH_1, MARCH_31 = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
 
 
-def _request(small_history, **overrides) -> EvidencePacket:
-    arguments = {
+def _request_args(small_history) -> dict:
+    return {
         "framework": small_history["framework"],
         "period_start": MARCH_1,
         "period_end": MARCH_31,
         "accounts": [small_history["account"]],
         "requested_by": None,
     }
-    return packet_request(**{**arguments, **overrides})
+
+
+def _request(small_history, **overrides) -> EvidencePacket:
+    return packet_request(**{**_request_args(small_history), **overrides})
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,8 @@ def _request(small_history, **overrides) -> EvidencePacket:
         ({"sample_dates": [dt.date(2026, 4, 1)]}, "sample_dates"),
         ({"sample_dates": [dt.date(2026, 2, 28), MARCH_1]}, "sample_dates"),
         ({"sample_count": 32}, "sample_count"),
+        ({"sample_sizes": {"hourly": 3}}, "sample_sizes"),
+        ({"sample_sizes": {"daily": 0}}, "sample_sizes"),
     ],
 )
 def test_invalid_requests_are_refused(
@@ -57,9 +64,20 @@ def test_invalid_requests_are_refused(
     assert not callbacks and not EvidencePacket.objects.exists()
 
 
+def _runs_on(history, days: list[int]) -> None:
+    for day in days:
+        CollectionRun.objects.create(
+            account=history["account"],
+            trigger="manual",
+            status="succeeded",
+            finished_at=timezone.make_aware(dt.datetime(2026, 3, day, 9)),
+        )
+
+
 def test_random_samples_record_the_seed_and_repeat(
     small_history, django_capture_on_commit_callbacks
 ):
+    _runs_on(small_history, [2, 8, 11, 17, 20, 23, 29])
     first = _request(small_history, sample_count=5, seed="audit-2026")
     again = _request(small_history, sample_count=5, seed="audit-2026")
     fresh = _request(small_history, sample_count=5)
@@ -67,7 +85,29 @@ def test_random_samples_record_the_seed_and_repeat(
     dates = [dt.date.fromisoformat(day) for day in first.sample_dates]
     assert len(set(dates)) == 5 and dates == sorted(dates)
     assert all(MARCH_1 <= day <= MARCH_31 for day in dates)
+    collected = {dt.date(2026, 3, day) for day in (2, 5, 8, 11, 17, 20, 23, 29)}
+    assert set(dates) <= collected, "a random draw never picks a day without a collection"
     assert len(fresh.sample_seed) == 16 and fresh.sample_dates  # a new seed, recorded
+
+
+def test_a_random_draw_never_picks_an_empty_day_and_warns_when_short(small_history, build_packet):
+    """Only 2026-03-05 has a collection: asking for 4 days draws that one and the packet says
+    that an auditor-chosen date without a collection carries older evidence."""
+    drawn = build_packet(**_request_args(small_history), sample_count=4, seed="s")
+    assert drawn.sample_dates == ["2026-03-05"]
+    chosen = build_packet(
+        **_request_args(small_history), sample_dates=[dt.date(2026, 3, 9), dt.date(2026, 3, 2)]
+    )
+    entries = zip_entries(chosen.file.path)
+    readme = entries["README.txt"].decode()
+    assert "Sample dates: 2026-03-02, 2026-03-09" in readme and "datetime" not in readme
+    warnings = json.loads(entries["manifest.json"])["warnings"]
+    assert warnings == [
+        "2026-03-02, account 210987654321: no collection on or before this date, no evidence",
+        "2026-03-09, account 210987654321: no collection on this date; evidence is from the "
+        "collection finished 2026-03-05T12:00:00+00:00",
+    ]
+    assert "no collection on or before this date" in readme
 
 
 def test_chosen_dates_are_kept_and_default_is_the_last_day(

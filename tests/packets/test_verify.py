@@ -163,3 +163,37 @@ def test_verifier_imports_only_stdlib_and_nacl():
     }
     assert modules - {"__future__"} <= set(sys.stdlib_module_names) | {"nacl"}
     assert "django" not in modules and "nacl" in modules
+
+
+def test_an_unpacked_folder_and_a_zip_r_of_it_verify(small_packet, shipped_verifier, tmp_path):
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(small_packet.file.path) as archive:
+        archive.extractall(folder)
+    assert verify.verify_packet(str(folder), PUBLIC_KEY_B64).problems == []
+    result = _standalone(folder, "--public-key", PUBLIC_KEY_B64, tools=shipped_verifier)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    # zip -r writes an entry for every directory: those are not files and are ignored.
+    rezipped = tmp_path / "rezipped.zip"
+    subprocess.run(["zip", "-qr", str(rezipped), "."], cwd=folder, check=True, timeout=60)
+    with zipfile.ZipFile(rezipped) as archive:
+        assert any(info.is_dir() for info in archive.infolist())
+    report = verify.verify_packet(str(rezipped), PUBLIC_KEY_B64)
+    assert report.problems == [] and report.files_checked == len(report.manifest["files"])
+
+    # An edit in the folder is named with what differs.
+    target = folder / "controls" / "DP-10" / "results.csv"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    target.write_bytes(bytes(data))
+    (folder / "controls" / "DP-10" / "daily_status.csv").write_bytes(b"date\n")
+    (folder / "evidence" / "planted.json").write_bytes(b"{}")
+    problems = verify.verify_packet(str(folder), PUBLIC_KEY_B64).problems
+    assert any(p.startswith("altered: controls/DP-10/results.csv (same size") for p in problems), (
+        problems
+    )
+    assert any(
+        p.startswith("altered: controls/DP-10/daily_status.csv (size 5 bytes, manifest says")
+        for p in problems
+    ), problems
+    assert "extra: evidence/planted.json is not listed in the manifest" in problems

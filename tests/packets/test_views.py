@@ -53,9 +53,12 @@ def test_auditor_requests_a_packet(client, small_history, django_capture_on_comm
                 "period_end": "2026-03-05",
                 "accounts": [small_history["account"].pk],
                 "sample_dates": "2026-03-02, 2026-03-04",
+                "sample_sizes": "continuous=40 quarterly=3",
             },
         )
     packet = EvidencePacket.objects.get()
+    assert packet.sampling["sizes"]["continuous"] == 40
+    assert packet.sampling["sizes"]["quarterly"] == 3 and len(packet.sampling["seed"]) == 16
     assert response.status_code == 302
     assert response["Location"] == reverse("packets:detail", args=[packet.pk])
     assert packet.requested_by == auditor and packet.status == EvidencePacket.Status.QUEUED

@@ -36,6 +36,7 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
             "accounts",
             "sample_dates",
             "sample_seed",
+            "sampling",
             "requested_by",
             "requested_at",
             "status",
@@ -53,6 +54,7 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
             "period_start": {"help_text": "First day of the audit period."},
             "period_end": {"help_text": "Last day of the audit period."},
             "sample_seed": {"help_text": "Seed of a random sample draw, to repeat it."},
+            "sampling": {"help_text": "Seed and sizes by frequency of the per-control samples."},
             "requested_at": {"help_text": "When it was requested."},
             "status": {"help_text": "queued, building, ready or failed."},
             "progress": {"help_text": "Build progress, 0.0 to 1.0."},
@@ -95,4 +97,10 @@ class EvidencePacketCreateSerializer(serializers.Serializer):
     )
     seed = serializers.CharField(
         required=False, max_length=64, help_text="Seed for the random draw, to repeat one."
+    )
+    sample_sizes = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=366),
+        required=False,
+        help_text="Per-control sample sizes by frequency, overriding the defaults (annual 1, "
+        "quarterly 2, monthly 2, weekly 5, daily 25, continuous 25, event 25).",
     )

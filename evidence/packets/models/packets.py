@@ -19,6 +19,8 @@ class EvidencePacket(models.Model):
     accounts = models.ManyToManyField("collection.AwsAccount", related_name="packets")
     sample_dates = models.JSONField(default=list, blank=True)
     sample_seed = models.CharField(max_length=64, blank=True, help_text="Seed of random samples")
+    # {"seed": str, "sizes": {frequency: n}}: the per-control sample draw, recorded to repeat it.
+    sampling = models.JSONField(default=dict, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -26,12 +26,13 @@ from nacl.signing import SigningKey
 from collectors.registry import guidance_for
 from evidence.collection.models import AwsAccount
 from evidence.collection.services.ingest import canonical_json
-from evidence.exceptions.selectors.exceptions import exceptions_in_period
 from evidence.packets import verify
 from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
+from evidence.packets.selectors import population as population_selectors
 from evidence.packets.selectors.packets import PacketControl, SampleRun
-from evidence.packets.services import report, signing
+from evidence.packets.services import oscal, population, report, signing
+from evidence.packets.services.exceptions_csv import exception_rows
 from evidence.packets.services.manual import manual_evidence_write
 from evidence.packets.services.report import HtmlReport, PdfReport
 from evidence.packets.services.timeline import NOT_COLLECTED, AccountTimeline
@@ -260,6 +261,7 @@ def manifest_bytes(
     files: list[dict[str, Any]],
     public_key: str,
     manual_evidence: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> bytes:
     packet = scope.packet
     manifest = {
@@ -277,36 +279,61 @@ def manifest_bytes(
     }
     if manual_evidence is not None:
         manifest["manual_evidence"] = manual_evidence
+    manifest.update(extra or {})
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode() + b"\n"
 
 
-EXCEPTION_HEADER = (
-    "id", "check_id", "scope", "scope_value", "account_id", "risk_rating", "justification",
-    "compensating_controls", "ends_on", "state", "requested_by", "requested_at", "decided_by",
-    "decided_at", "decision_comment", "revoked_by", "revoked_at", "revoke_reason",
-)  # fmt: skip
+@dataclass
+class _Build:
+    """What the per-control step of a build shares: the archive, reports and the draw."""
 
+    scope: PacketScope
+    archive: PacketZipWriter
+    html: HtmlReport
+    pdf: PdfReport
+    runs_by_date: dict[dt.date, list[SampleRun]]
+    days: list[population_selectors.TestedDay]
+    deviations: population.DeviationContext
+    samples: list[population.ControlSample] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)
 
-def _exception_rows(scope: PacketScope) -> Iterator[tuple]:
-    """Every risk exception that applied on some day of the period, with its approval trail."""
-    yield EXCEPTION_HEADER
-
-    def who(user) -> str:
-        return user.get_username() if user else ""
-
-    def when(moment) -> str:
-        return moment.isoformat() if moment else ""
-
-    packet = scope.packet
-    for item in exceptions_in_period(start=packet.period_start, end=packet.period_end):
-        yield (
-            item.pk, item.check_id, item.scope, item.scope_value,
-            item.account.account_id if item.account else "", item.risk_rating,
-            item.justification, item.compensating_controls, item.ends_on.isoformat(),
-            item.state, who(item.requested_by), when(item.requested_at), who(item.decided_by),
-            when(item.decided_at), item.decision_comment, who(item.revoked_by),
-            when(item.revoked_at), item.revoke_reason,
+    def control(self, packet_control: PacketControl) -> None:
+        archive, html, scope, packet = self.archive, self.html, self.scope, self.scope.packet
+        with archive.entry(f"{packet_control.folder}/daily_status.csv") as sink:
+            timelines = _write_daily_status(sink, scope, packet_control)
+        control_context = _control_context(scope, packet_control, timelines)
+        html.control_head(control_context)
+        with archive.entry(f"{packet_control.folder}/results.csv") as sink:
+            outcome, new_evidence = _write_results(
+                sink, html, packet_control, self.runs_by_date, self.written
+            )
+        _write_evidence(archive, new_evidence, self.written)
+        sample = population.control_population_write(
+            archive, packet_control, days=self.days, accounts=scope.accounts,
+            period=(packet.period_start, packet.period_end), sampling_config=packet.sampling,
+            context=self.deviations,
         )  # fmt: skip
+        self.samples.append(sample)
+        cited = [sha for sha in sample.evidence if sha not in self.written]
+        _write_evidence(archive, cited, self.written)
+        sample.evidence.clear()
+        html.control_samples({**control_context, "sample": sample})
+        html.control_tail()
+        self.pdf.control({**control_context, "outcome": outcome, "sample": sample})
+
+
+def _summary(samples: list[population.ControlSample], exceptions: int) -> dict[str, Any]:
+    tested = [sample for sample in samples if sample.items]
+    return {
+        "controls": len(samples),
+        "tested": len(tested),
+        "passing": sum(1 for sample in tested if not sample.deviations_total),
+        "with_deviations": sum(1 for sample in tested if sample.deviations_total),
+        "deviations": sum(sample.deviations_total for sample in samples),
+        "excepted": sum(item.excepted for sample in samples for item in sample.items),
+        "exceptions": exceptions,
+        "samples": samples,
+    }
 
 
 def packet_zip_write(
@@ -314,51 +341,52 @@ def packet_zip_write(
 ) -> None:
     """Write the whole packet to ``destination``: entries, report, manifest, signature."""
     public_key = signing.public_key_b64(key)
-    controls = selectors.packet_controls(scope.packet.framework_id)
-    runs_by_date = selectors.sample_runs(scope.accounts, scope.sample_dates)
+    packet = scope.packet
+    controls = selectors.packet_controls(packet.framework_id)
     context = _report_context(scope, public_key)
-    written: set[str] = set()
     every = max(1, len(controls) // 20)
     with (
         tempfile.TemporaryDirectory(prefix="packet-") as tmp,
         PacketZipWriter(destination, timestamp=scope.generated_at) as archive,
     ):
-        html, pdf = HtmlReport(Path(tmp) / "report.html"), PdfReport(Path(tmp))
-        html.head(context)
-        pdf.cover(context)
+        build = _Build(
+            scope, archive, HtmlReport(Path(tmp)), PdfReport(Path(tmp)),
+            selectors.sample_runs(scope.accounts, scope.sample_dates),
+            population_selectors.tested_days(
+                account_ids=[account.pk for account in scope.accounts],
+                start=packet.period_start, end=packet.period_end,
+            ),
+            population.DeviationContext(scope.accounts),
+        )  # fmt: skip
+        context["warnings"] = population.sample_date_warnings(build.runs_by_date)
+        build.pdf.cover(context)
         for index, packet_control in enumerate(controls):
-            with archive.entry(f"{packet_control.folder}/daily_status.csv") as sink:
-                timelines = _write_daily_status(sink, scope, packet_control)
-            control_context = _control_context(scope, packet_control, timelines)
-            html.control_head(control_context)
-            with archive.entry(f"{packet_control.folder}/results.csv") as sink:
-                outcome, new_evidence = _write_results(
-                    sink, html, packet_control, runs_by_date, written
-                )
-            html.control_tail()
-            pdf.control({**control_context, "outcome": outcome})
-            _write_evidence(archive, new_evidence, written)
+            build.control(packet_control)
             if (index + 1) % every == 0:
                 progress(
-                    0.95 * (index + 1) / len(controls),
+                    0.9 * (index + 1) / len(controls),
                     f"{index + 1} of {len(controls)} controls written",
                 )
         with archive.entry("exceptions.csv") as sink:
-            sink.csv_rows(_exception_rows(scope))
+            exceptions = sink.csv_rows(
+                exception_rows(start=packet.period_start, end=packet.period_end)
+            )
         manual_evidence = manual_evidence_write(
-            archive,
-            framework_id=scope.packet.framework_id,
-            start=scope.packet.period_start,
-            end=scope.packet.period_end,
-        )
-        html.foot(context)
-        html.close()
-        archive.add_file("report.html", html.path)
+            archive, framework_id=packet.framework_id, start=packet.period_start,
+            end=packet.period_end,
+        )  # fmt: skip
+        context["summary"] = _summary(build.samples, exceptions - 1)
+        with archive.entry("oscal/assessment-results.json") as sink:
+            sink.write(oscal.assessment_results_json(scope, build.samples, context))
+        archive.add_file("report.html", build.html.finish(context))
         progress(0.95, "finishing report.pdf")
-        pdf.finish(Path(tmp) / "report.pdf")
-        archive.add_file("report.pdf", Path(tmp) / "report.pdf")
+        archive.add_file("report.pdf", build.pdf.finish(Path(tmp) / "report.pdf", context))
         archive.add_bytes("README.txt", report.readme_text(context))
         archive.add_file("tools/verify.py", Path(verify.__file__))
-        manifest = manifest_bytes(scope, archive.files, public_key, manual_evidence)
+        extra = {
+            "sampling": population.sampling_manifest(packet.sampling, build.samples),
+            "warnings": context["warnings"],
+        }
+        manifest = manifest_bytes(scope, archive.files, public_key, manual_evidence, extra)
         archive.add_bytes(verify.MANIFEST, manifest, listed=False)
         archive.add_bytes(verify.SIGNATURE, signing.manifest_sign(manifest, key), listed=False)

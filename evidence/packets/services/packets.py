@@ -9,7 +9,7 @@ import os
 import random
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -22,7 +22,8 @@ from evidence.collection.models import AwsAccount
 from evidence.collection.services.runs import product_version
 from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
-from evidence.packets.services import signing
+from evidence.packets.selectors import population
+from evidence.packets.services import sampling, signing
 from evidence.packets.services.builder import PacketScope, packet_zip_write
 from grc.catalog.models import Framework
 
@@ -42,8 +43,10 @@ def _sample_dates(
     sample_dates: Sequence[dt.date] | None,
     sample_count: int | None,
     seed: str | None,
+    collected: Sequence[dt.date] = (),
 ) -> tuple[list[dt.date], str]:
-    """The auditor's dates, or ``sample_count`` days drawn with a recorded seed, or the last day."""
+    """The auditor's dates, or ``sample_count`` days drawn with a recorded seed from the days with
+    a collection (``collected``; never an empty day, fewer when fewer exist), or the last day."""
     period_days = (period_end - period_start).days + 1
     if sample_dates:
         outside = sorted(day for day in sample_dates if not period_start <= day <= period_end)
@@ -60,8 +63,9 @@ def _sample_dates(
                 {"sample_count": f"Between 1 and {min(period_days, MAX_SAMPLE_DATES)}."}
             )
         seed = seed or secrets.token_hex(8)
-        offsets = random.Random(seed).sample(range(period_days), sample_count)  # noqa: S311
-        return sorted(period_start + dt.timedelta(days=offset) for offset in offsets), seed
+        days = sorted(collected)
+        drawn = random.Random(seed).sample(days, min(sample_count, len(days)))  # noqa: S311
+        return sorted(drawn), seed
     return [period_end], ""
 
 
@@ -87,12 +91,14 @@ def packet_request(
     sample_dates: Sequence[dt.date] | None = None,
     sample_count: int | None = None,
     seed: str | None = None,
+    sample_sizes: Mapping[str, int] | None = None,
 ) -> EvidencePacket:
     """Record a packet request and enqueue its build once the row is committed.
 
     Samples: the given dates; else ``sample_count`` dates drawn with ``random.Random(seed)``
     (a fresh seed when none is given, recorded on the packet so the draw can be repeated); else
-    the last day of the period.
+    the last day of the period. Per control, items are drawn from its population with the same
+    seed (a fresh one when none is given), ``sample_sizes`` overriding sizes by frequency.
     """
     packet_period_check(period_start=period_start, period_end=period_end)
     if not accounts:
@@ -105,6 +111,11 @@ def packet_request(
         sample_dates=sample_dates,
         sample_count=sample_count,
         seed=seed,
+        collected=population.collected_dates(
+            account_ids=[account.pk for account in accounts], start=period_start, end=period_end
+        )
+        if sample_count and not sample_dates
+        else (),
     )
     with transaction.atomic():
         packet = EvidencePacket.objects.create(
@@ -113,6 +124,10 @@ def packet_request(
             period_end=period_end,
             sample_dates=[day.isoformat() for day in dates],
             sample_seed=used_seed,
+            sampling={
+                "seed": used_seed or seed or secrets.token_hex(8),
+                "sizes": sampling.sample_sizes_clean(sample_sizes),
+            },
             requested_by=requested_by,
         )
         packet.accounts.set(accounts)

@@ -1,24 +1,25 @@
-"""report.html (self-contained, streamed piece by piece to a file) and report.pdf (xhtml2pdf).
+"""report.html (self-contained, streamed piece by piece to a file) and report.pdf (WeasyPrint).
 
 Structure comes from Django templates under ``templates/packets/report/`` (autoescaped); the
 per-result rows, of which there can be hundreds of thousands, go through ``format_html``, which
 escapes every argument. The PDF is a bounded summary of the same content: per control at most
 ``PDF_DEVIATIONS_PER_ACCOUNT`` deviation ranges per account, ``PDF_SAMPLE_DATES`` sample-date lines
 and ``PDF_FAILING_ROWS`` failing results, with the count of the rest, so its size does not grow
-with the period. It is rendered in parts of a few controls each and joined with pypdf (which
-xhtml2pdf itself depends on), so the renderer's memory stays bounded; report.html and the CSVs
-hold everything.
+with the period. It is rendered in parts of a few controls each and joined with pypdf, so the
+renderer's memory stays bounded; report.html and the CSVs hold everything. WeasyPrint (Pango for
+text layout) is a renderer made for print CSS: fixed table layouts and ``overflow-wrap:
+anywhere`` wrap long ARNs inside their cells instead of printing them over the next one.
 """
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from pypdf import PdfWriter
-from xhtml2pdf import pisa
 
 PDF_DEVIATIONS_PER_ACCOUNT = 6
 PDF_FAILING_ROWS = 10
@@ -33,15 +34,15 @@ class ReportError(Exception):
 class HtmlReport:
     """Appends report.html to a file on disk while the build walks the controls."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle = path.open("w", encoding="utf-8")
+    def __init__(self, folder: Path) -> None:
+        # The body is streamed here; the head, summary and contents, known only at the end,
+        # are written before it by ``finish``.
+        self.folder = folder
+        self.path = folder / "report-body.html"
+        self._handle = self.path.open("w", encoding="utf-8")
 
     def _render(self, template: str, context: dict[str, Any]) -> None:
         self._handle.write(render_to_string(f"packets/report/{template}", context))
-
-    def head(self, context: dict[str, Any]) -> None:
-        self._render("head.html", context)
 
     def control_head(self, context: dict[str, Any]) -> None:
         self._render("control_head.html", context)
@@ -100,20 +101,27 @@ class HtmlReport:
             )
         )
 
+    def control_samples(self, context: dict[str, Any]) -> None:
+        self._render("control_samples.html", context)
+
     def control_tail(self) -> None:
         self._handle.write("</section>\n")
 
-    def foot(self, context: dict[str, Any]) -> None:
+    def finish(self, context: dict[str, Any]) -> Path:
+        """Close the body and write head + summary + contents + body + foot; the path."""
         self._render("foot.html", context)
-
-    def close(self) -> None:
         self._handle.close()
+        path = self.folder / "report.html"
+        with path.open("w", encoding="utf-8") as whole, self.path.open(encoding="utf-8") as body:
+            whole.write(render_to_string("packets/report/head.html", context))
+            shutil.copyfileobj(body, whole, 1 << 16)
+        return path
 
 
 class PdfReport:
     """report.pdf, rendered a few controls at a time and joined at the end.
 
-    xhtml2pdf holds a whole document (DOM, styles, layout) in memory while it renders, so one
+    The renderer holds a whole document (DOM, styles, layout) in memory while it renders, so one
     render per ``PDF_CONTROLS_PER_PART`` controls keeps the peak the same for any catalog size.
     """
 
@@ -125,6 +133,7 @@ class PdfReport:
 
     def cover(self, context: dict[str, Any]) -> None:
         self._fragments.append(render_to_string("packets/report/pdf_cover.html", context))
+        self._render_part()  # its own part: the summary goes right after it at the end
 
     def control(self, context: dict[str, Any]) -> None:
         self._fragments.append(render_to_string("packets/report/pdf_control.html", context))
@@ -139,19 +148,27 @@ class PdfReport:
         html = render_to_string("packets/report/pdf_page.html", {"fragments": self._fragments})
         self._fragments.clear()
         path = self.folder / f"part-{len(self.parts):04d}.pdf"
-        with path.open("wb") as pdf:
-            status = pisa.CreatePDF(html, dest=pdf, encoding="utf-8")
-        if status.err:
-            raise ReportError(f"report.pdf: the renderer reported {status.err} error(s)")
+        # Imported here: WeasyPrint loads Pango when imported, which only a build needs.
+        from weasyprint import HTML
+
+        try:
+            HTML(string=html).write_pdf(path)
+        except Exception as exc:  # the renderer's errors are many types; name the part
+            raise ReportError(f"report.pdf part {len(self.parts)}: {exc}") from exc
         self.parts.append(path)
 
-    def finish(self, destination: Path) -> None:
+    def finish(self, destination: Path, context: dict[str, Any]) -> Path:
+        self._render_part()
+        cover, *controls = self.parts
+        summary = {**context, "pdf": True}  # no in-document links: parts are rendered apart
+        self._fragments.append(render_to_string("packets/report/pdf_summary.html", summary))
         self._render_part()
         writer = PdfWriter()
-        for part in self.parts:
+        for part in (cover, self.parts[-1], *controls):
             writer.append(str(part))
         with destination.open("wb") as pdf:
             writer.write(pdf)
+        return destination
 
 
 def readme_text(context: dict[str, Any]) -> bytes:

@@ -49,10 +49,13 @@ class HashingEntry:
         self.size += len(chunk)
         self._stream.write(chunk)
 
-    def csv_rows(self, rows: Iterable[Iterable[Any]]) -> None:
+    def csv_rows(self, rows: Iterable[Iterable[Any]]) -> int:
+        """Write the rows; returns how many (the header included)."""
         writer = csv.writer(self)
-        for row in rows:
+        count = 0
+        for count, row in enumerate(rows, start=1):  # noqa: B007
             writer.writerow([csv_cell(value) for value in row])
+        return count
 
 
 class PacketZipWriter:

@@ -48,6 +48,7 @@ def packet_create(request: HttpRequest) -> HttpResponse:
                 sample_dates=data["sample_dates"] or None,
                 sample_count=data["sample_count"],
                 seed=data["seed"] or None,
+                sample_sizes=data["sample_sizes"] or None,
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():

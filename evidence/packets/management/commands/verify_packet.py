@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("packet", help="path to the packet ZIP")
+        parser.add_argument("packet", help="path to the packet ZIP or its unpacked folder")
         parser.add_argument("--public-key", help="expected signer (base64 Ed25519 public key)")
 
     def handle(self, *args, packet: str, public_key: str | None, **options) -> None:
