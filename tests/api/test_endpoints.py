@@ -352,6 +352,12 @@ def test_packet_request_progress_and_download(
     settings.MEDIA_ROOT = tmp_path
     from tests.api.conftest import session_client
 
+    # A random draw picks only days on which a collection finished: five such days.
+    for day in (3, 17, 31, 45, 60):
+        finished = dt.datetime(2025, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day)
+        CollectionRun.objects.create(
+            account=aws_account, trigger="schedule", status="succeeded", finished_at=finished
+        )
     auditor = session_client(users["auditor"])
     response = auditor.post(
         "/api/v1/evidence-packets/",
