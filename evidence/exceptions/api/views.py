@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,12 +17,6 @@ from evidence.exceptions.services.exceptions import (
     exception_revoke,
 )
 from grc.access.api.validation import valid_data
-
-
-def _refused(error: ModelValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_view(
@@ -52,10 +44,7 @@ class RiskExceptionViewSet(
 
     def create(self, request: Request) -> Response:
         data = valid_data(s.RiskExceptionCreateSerializer, request)
-        try:
-            exception = exception_request(requested_by=request.user, **data)
-        except ModelValidationError as error:
-            raise _refused(error) from None
+        exception = exception_request(requested_by=request.user, **data)
         return Response(self._read(exception), status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -87,25 +76,19 @@ class RiskExceptionViewSet(
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         data = valid_data(s.RiskExceptionRevokeSerializer, request)
-        try:
-            exception = exception_revoke(
-                exception=self.get_object(), revoked_by=request.user, reason=data["reason"]
-            )
-        except ModelValidationError as error:
-            raise _refused(error) from None
+        exception = exception_revoke(
+            exception=self.get_object(), revoked_by=request.user, reason=data["reason"]
+        )
         return Response(self._read(exception))
 
     def _decide(self, request: Request, *, approve: bool) -> Response:
         data = valid_data(s.RiskExceptionDecisionSerializer, request)
-        try:
-            exception = exception_decide(
-                exception=self.get_object(),
-                approve=approve,
-                decided_by=request.user,
-                comment=data.get("comment", ""),
-            )
-        except ModelValidationError as error:
-            raise _refused(error) from None
+        exception = exception_decide(
+            exception=self.get_object(),
+            approve=approve,
+            decided_by=request.user,
+            comment=data.get("comment", ""),
+        )
         return Response(self._read(exception))
 
     def _read(self, exception: RiskException) -> dict:

@@ -17,6 +17,7 @@ from evidence.exceptions.services.exceptions import (
     exception_request,
     exception_revoke,
 )
+from grc.access.forms import errors_onto
 from grc.access.roles import can_manage, can_view, role_required
 
 
@@ -50,8 +51,7 @@ def exception_create(request: HttpRequest) -> HttpResponse:
         try:
             exception = exception_request(requested_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            errors_onto(form, error)
         else:
             messages.success(request, "Exception requested; another manager must approve it.")
             return redirect("exception-detail", pk=exception.pk)

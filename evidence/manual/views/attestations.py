@@ -16,8 +16,8 @@ from evidence.manual.services.attestations import (
     provider_attestation_create,
     provider_attestation_review,
 )
-from evidence.manual.views.common import errors_onto
 from evidence.manual.views.downloads import stored_file_response
+from grc.access.forms import errors_onto
 from grc.access.roles import can_manage, can_view, role_required
 
 

@@ -24,7 +24,7 @@ from evidence.manual.services.requests import (
     evidence_requests_assign,
     evidence_requests_seed,
 )
-from evidence.manual.views.common import errors_onto
+from grc.access.forms import errors_onto
 from grc.access.roles import can_manage, can_view, role_required
 
 

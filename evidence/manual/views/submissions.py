@@ -18,9 +18,9 @@ from evidence.manual.services.submissions import (
     evidence_submission_create,
     evidence_submission_review,
 )
-from evidence.manual.views.common import errors_onto
 from evidence.manual.views.downloads import stored_file_response
 from evidence.manual.views.requests import request_for_submit
+from grc.access.forms import errors_onto
 from grc.access.roles import role_required
 
 

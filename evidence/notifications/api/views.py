@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,12 +27,6 @@ from evidence.notifications.tasks import deliveries_send
 from grc.access.roles import can_administer, can_view
 
 TAGS = ["notifications"]
-
-
-def _refused(error: ModelValidationError) -> ValidationError:
-    if hasattr(error, "error_dict"):
-        return ValidationError(error.message_dict)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_view(
@@ -70,15 +62,12 @@ class SubscriptionViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         webhook = fields.pop("webhook", None)
-        try:
-            subscription = subscription_create(
-                created_by=request.user,
-                user=None if webhook else request.user,
-                webhook=webhook,
-                **fields,
-            )
-        except ModelValidationError as error:
-            raise _refused(error) from None
+        subscription = subscription_create(
+            created_by=request.user,
+            user=None if webhook else request.user,
+            webhook=webhook,
+            **fields,
+        )
         body = s.SubscriptionSerializer(subscription).data
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -118,10 +107,7 @@ class WebhookViewSet(
     def create(self, request: Request) -> Response:
         data = s.WebhookCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            webhook, secret = webhook_create(created_by=request.user, **data.validated_data)
-        except ModelValidationError as error:
-            raise _refused(error) from None
+        webhook, secret = webhook_create(created_by=request.user, **data.validated_data)
         body = {**s.WebhookSerializer(webhook).data, "secret": secret}
         response = Response(body, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,15 +28,8 @@ from evidence.notifications.services.webhooks import (
     webhook_enable,
 )
 from evidence.notifications.tasks import deliveries_send
+from grc.access.forms import errors_onto
 from grc.access.roles import can_administer, can_view, role_required
-
-
-def _errors_into(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @role_required(can_view)
@@ -48,7 +40,7 @@ def subscription_index(request: HttpRequest) -> HttpResponse:
         try:
             subscription_create(created_by=request.user, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, "Subscribed.")
             return redirect("notifications:subscription-list")
@@ -96,7 +88,7 @@ def webhook_index(request: HttpRequest) -> HttpResponse:
         try:
             webhook, secret = webhook_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_onto(form, error)
         else:
             form = WebhookForm()
     context = {"webhooks": webhooks_list(), "form": form, "secret": secret, "created": webhook}
@@ -115,7 +107,7 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             subscription_create(created_by=request.user, webhook=webhook, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, "Subscription added.")
             return redirect("notifications:webhook-detail", pk=webhook.pk)

@@ -14,6 +14,7 @@ from evidence.packets.models import EvidencePacket
 from evidence.packets.services.packets import packet_request
 from evidence.packets.services.signing import public_key_if_configured
 from evidence.packets.tasks import packet_build_enqueue
+from grc.access.forms import errors_onto
 from grc.access.roles import can_export, role_required
 
 IN_PROGRESS = (EvidencePacket.Status.QUEUED, EvidencePacket.Status.BUILDING)
@@ -51,8 +52,7 @@ def packet_create(request: HttpRequest) -> HttpResponse:
                 sample_sizes=data["sample_sizes"] or None,
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            errors_onto(form, exc)
         else:
             try:
                 packet_build_enqueue(packet.pk)

@@ -78,7 +78,7 @@ def _django_validation_detail(exc: DjangoValidationError) -> Any:
             (NON_FIELD if key == "__all__" else key): value
             for key, value in exc.message_dict.items()
         }
-    return exc.messages
+    return {NON_FIELD: exc.messages}
 
 
 def _error_code(exc: exceptions.APIException) -> str:
