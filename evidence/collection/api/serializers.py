@@ -16,6 +16,7 @@ from evidence.collection.models import (
     CheckResult,
     CollectionRun,
     CollectionUnit,
+    Environment,
     EvidenceDocument,
 )
 from evidence.collection.models.validators import (
@@ -51,6 +52,8 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "role_arn",
             "regions",
             "enabled",
+            "environment",
+            "environment_source",
             "owner",
             "schedule_hours",
             "created_at",
@@ -61,6 +64,11 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "name": {"help_text": "Display name."},
             "role_arn": {"help_text": "The read-only IAM role we assume in the account."},
             "enabled": {"help_text": "Disabled accounts are not collected."},
+            "environment": {"help_text": "production, non-production, or empty when not set."},
+            "environment_source": {
+                "help_text": "tag (read from the account tags by an organization sync), manual "
+                "(set by hand: wins over the tags), or empty."
+            },
             "created_at": {"help_text": "When the account was registered."},
         }
 
@@ -94,10 +102,25 @@ class AwsAccountCreateSerializer(serializers.ModelSerializer):
         max_value=MAX_SCHEDULE_HOURS,
         help_text="Hours between scheduled collections (default 24).",
     )
+    environment = serializers.ChoiceField(
+        choices=Environment.choices,
+        required=False,
+        allow_blank=True,
+        help_text="production or non-production, set by hand (it wins over account tags); "
+        "empty clears it.",
+    )
 
     class Meta:
         model = AwsAccount
-        fields = ["account_id", "name", "role_arn", "external_id", "regions", "schedule_hours"]
+        fields = [
+            "account_id",
+            "name",
+            "role_arn",
+            "external_id",
+            "regions",
+            "schedule_hours",
+            "environment",
+        ]
         extra_kwargs = {
             "account_id": {"help_text": "12-digit AWS account id."},
             "name": {"help_text": "Display name."},
@@ -119,7 +142,15 @@ class AwsAccountCreateSerializer(serializers.ModelSerializer):
 
 class AwsAccountUpdateSerializer(AwsAccountCreateSerializer):
     class Meta(AwsAccountCreateSerializer.Meta):
-        fields = ["name", "role_arn", "external_id", "regions", "enabled", "schedule_hours"]
+        fields = [
+            "name",
+            "role_arn",
+            "external_id",
+            "regions",
+            "enabled",
+            "schedule_hours",
+            "environment",
+        ]
         extra_kwargs = {
             **AwsAccountCreateSerializer.Meta.extra_kwargs,
             "enabled": {"help_text": "false stops scheduled and new collections."},
