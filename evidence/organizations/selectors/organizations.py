@@ -88,3 +88,19 @@ def accounts_in_ou_now(ou_path: str) -> list[int]:
         .exclude(excluded=True)
     )
     return list(members.values_list("account_id", flat=True))
+
+
+def ou_paths_known() -> list[str]:
+    """Every OU path of the organizations' current members and every OU above one, sorted:
+    what a person picks an OU subtree from. One query."""
+    paths = (
+        OrganizationAccount.objects.exclude(aws_status=OrganizationAccount.AwsStatus.REMOVED)
+        .exclude(ou_path="")
+        .values_list("ou_path", flat=True)
+        .distinct()
+    )
+    known: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        known.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return sorted(known)

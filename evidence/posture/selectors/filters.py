@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
+
 from evidence.collection.models import AwsAccount, Environment
+from evidence.organizations.selectors.organizations import account_pks_in_ou
 from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.status import ControlRow
 from grc.catalog.models import ControlMapping
@@ -15,6 +18,21 @@ DEFAULT_TREND_DAYS = 30
 ENVIRONMENT_UNSET = "unset"  # the environment filter's value for accounts nobody classified
 ENVIRONMENT_LABELS = [*Environment.choices, (ENVIRONMENT_UNSET, "Not set")]
 STATUS_WORDS = dict(ControlStatus.choices)
+
+
+def accounts_narrowed(
+    accounts: QuerySet[AwsAccount], *, ou: str = "", environment: str = ""
+) -> QuerySet[AwsAccount]:
+    """Accounts in an OU subtree and of one environment (ENVIRONMENT_UNSET: none set), for the
+    API's ``ou`` and ``environment`` parameters. One query more with an OU."""
+    ou = ou.strip().rstrip("/")
+    if ou:
+        accounts = accounts.filter(pk__in=account_pks_in_ou(ou))
+    if environment:
+        accounts = accounts.filter(
+            environment="" if environment == ENVIRONMENT_UNSET else environment
+        )
+    return accounts
 
 
 def environment_matches(account: AwsAccount, environment: str) -> bool:
