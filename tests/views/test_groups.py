@@ -132,3 +132,25 @@ def test_findings_filter_by_control(estate) -> None:
 def test_grouped_overview_query_budget(estate, django_assert_max_num_queries, auditor_client):
     with django_assert_max_num_queries(24):
         assert auditor_client.get(reverse("overview"), {"group": "ou"}).status_code == 200
+
+
+def test_a_manager_sets_the_environment_by_hand(estate, manager_client, auditor_client) -> None:
+    url = reverse("account-environment", args=["222222222222"])
+    assert auditor_client.post(url, {"environment": "production"}).status_code == 403
+
+    response = manager_client.post(url, {"environment": "production"})
+    assert response.status_code == 302
+    staging = estate.accounts[1]
+    staging.refresh_from_db()
+    assert (staging.environment, staging.environment_source) == ("production", "manual")
+    page = manager_client.get(reverse("account-detail", args=["222222222222"])).content.decode()
+    assert 'Production <span class="muted">(set by hand)</span>' in page
+    listing = manager_client.get(reverse("account-list")).content.decode()
+    assert 'class="tag env-production">Production</span>' in listing
+
+    manager_client.post(url, {"environment": ""})
+    staging.refresh_from_db()
+    assert (staging.environment, staging.environment_source) == ("", "")
+    assert manager_client.post(url, {"environment": "prod"}).status_code == 302
+    staging.refresh_from_db()
+    assert staging.environment == ""  # an unknown value changes nothing

@@ -80,7 +80,6 @@ class PacketScope:
             "accounts": [{"account_id": a.account_id, "name": a.name} for a in self.accounts],
             "sample_dates": [day.isoformat() for day in self.sample_dates],
             "sample_seed": self.packet.sample_seed or None,
-            # Requested for an OU: its path; ``accounts`` are its subtree's members then.
             "organizational_unit": {
                 "path": self.packet.ou_path,
                 "includes_child_ous": True,
