@@ -17,6 +17,7 @@ from evidence.collection.models import (
     CollectionRun,
     CollectionUnit,
     Environment,
+    EnvironmentSource,
     EvidenceDocument,
 )
 from evidence.collection.models.validators import (
@@ -43,6 +44,17 @@ class AwsAccountSerializer(serializers.ModelSerializer):
     regions = serializers.ListField(
         child=serializers.CharField(), help_text="Regions to collect; empty means all enabled."
     )
+    environment = serializers.ChoiceField(
+        choices=[*Environment.choices, ("", "Not set")],
+        read_only=True,
+        help_text="production, non-production, or empty when not set.",
+    )
+    environment_source = serializers.ChoiceField(
+        choices=[*EnvironmentSource.choices, ("", "Not set")],
+        read_only=True,
+        help_text="tag (read from the account tags by an organization sync), manual (set by "
+        "hand: wins over the tags), or empty.",
+    )
 
     class Meta:
         model = AwsAccount
@@ -64,11 +76,6 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "name": {"help_text": "Display name."},
             "role_arn": {"help_text": "The read-only IAM role we assume in the account."},
             "enabled": {"help_text": "Disabled accounts are not collected."},
-            "environment": {"help_text": "production, non-production, or empty when not set."},
-            "environment_source": {
-                "help_text": "tag (read from the account tags by an organization sync), manual "
-                "(set by hand: wins over the tags), or empty."
-            },
             "created_at": {"help_text": "When the account was registered."},
         }
 

@@ -22,6 +22,11 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
     sample_dates = serializers.ListField(
         child=serializers.DateField(), help_text="Days whose raw results the packet samples."
     )
+    environment = serializers.ChoiceField(
+        choices=[*Environment.choices, ("", "Any")],
+        read_only=True,
+        help_text="production or non-production when it narrowed the accounts; empty otherwise.",
+    )
     download_url = serializers.SerializerMethodField(
         help_text="Where to download the ZIP once ready; null before."
     )
@@ -58,9 +63,6 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
             "ou_path": {
                 "help_text": "The OU the packet was requested for (its subtree's accounts at "
                 "request time are `accounts`); empty when accounts were chosen."
-            },
-            "environment": {
-                "help_text": "production or non-production when it narrowed the accounts."
             },
             "sample_seed": {"help_text": "Seed of a random sample draw, to repeat it."},
             "sampling": {"help_text": "Seed and sizes by frequency of the per-control samples."},
