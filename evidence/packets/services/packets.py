@@ -88,6 +88,10 @@ def packet_accounts_scoped(
     """The packet's accounts: those chosen, narrowed to the OU subtree's current members (or,
     none chosen, all of them) and to one environment. Nothing chosen and no OU: every enabled
     account of the environment."""
+    if not (ou_path or environment):
+        if not accounts:
+            raise ValidationError({"accounts": "Choose at least one account, or an OU."})
+        return list(accounts)
     if environment and environment not in Environment.values:
         raise ValidationError({"environment": f"Not an environment: {environment!r}."})
     chosen = list(accounts)
@@ -127,18 +131,11 @@ def packet_request(
     the last day of the period. Per control, items are drawn from its population with the same
     seed (a fresh one when none is given), ``sample_sizes`` overriding sizes by frequency.
 
-    Scope: the chosen ``accounts``; with ``ou_path`` ("Root/Workloads") the OU subtree's
-    members at request time (those chosen among them, if any), with ``environment`` only those
-    of that environment. The OU and environment are recorded on the packet.
+    Scope: ``packet_accounts_scoped``; the OU and environment are recorded on the packet.
     """
     packet_period_check(period_start=period_start, period_end=period_end)
     ou_path = ou_path.strip().rstrip("/")
-    if ou_path or environment:
-        accounts = packet_accounts_scoped(
-            accounts=accounts, ou_path=ou_path, environment=environment
-        )
-    if not accounts:
-        raise ValidationError({"accounts": "Choose at least one account, or an OU."})
+    accounts = packet_accounts_scoped(accounts=accounts, ou_path=ou_path, environment=environment)
     if seed and len(seed) > 64:
         raise ValidationError({"seed": "At most 64 characters."})
     dates, used_seed = _sample_dates(
