@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from evidence.collection.models import Environment
 from evidence.collection.models.validators import (
     EXTERNAL_ID_MAX,
     EXTERNAL_ID_MIN,
@@ -16,6 +17,17 @@ from evidence.collection.models.validators import (
 from evidence.collection.services.accounts import DEFAULT_SCHEDULE_HOURS
 
 MAX_SCHEDULE_HOURS = 24 * 31
+
+
+ENVIRONMENT_CHOICES = [("", "Not set"), *Environment.choices]
+
+
+class EnvironmentForm(forms.Form):
+    environment = forms.ChoiceField(
+        required=False,
+        choices=ENVIRONMENT_CHOICES,
+        help_text="Set by hand, it wins over the account tags; Not set hands it back to them.",
+    )
 
 
 class ScheduleForm(forms.Form):
@@ -62,6 +74,11 @@ class AccountCreateForm(forms.Form):
         min_value=1,
         max_value=MAX_SCHEDULE_HOURS,
         initial=DEFAULT_SCHEDULE_HOURS,
+    )
+    environment = forms.ChoiceField(
+        required=False,
+        choices=ENVIRONMENT_CHOICES,
+        help_text="Production or not; an organization sync can also read it from account tags",
     )
 
     def clean_regions(self) -> list[str]:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/<str:account_id>/collect/", accounts.account_collect, name="account-collect"),
     path("accounts/<str:account_id>/schedule/", accounts.account_schedule, name="account-schedule"),
     path(
+        "accounts/<str:account_id>/environment/",
+        accounts.account_environment,
+        name="account-environment",
+    ),
+    path(
         "accounts/<str:account_id>/collect-card/",
         accounts.account_collect_card_partial,
         name="account-collect-card",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from evidence.collection.models import AwsAccount
+from evidence.collection.models import AwsAccount, Environment
+from evidence.organizations.selectors.organizations import ou_paths_known
 from grc.catalog.models import Framework
 
 DATE_SPLIT = re.compile(r"[\s,;]+")
@@ -23,7 +25,21 @@ class PacketRequestForm(forms.Form):
     period_start = forms.DateField(widget=DateInput)
     period_end = forms.DateField(widget=DateInput)
     accounts = forms.ModelMultipleChoiceField(
-        queryset=AwsAccount.objects.order_by("name"), widget=forms.CheckboxSelectMultiple
+        required=False,
+        queryset=AwsAccount.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Or leave empty and choose an OU: its accounts and those of the OUs under it.",
+    )
+    ou = forms.ChoiceField(
+        required=False,
+        label="Organizational unit",
+        help_text="The OU's accounts at request time (with the OUs under it), recorded in the "
+        "packet; with accounts ticked, only those in the OU.",
+    )
+    environment = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any environment"), *Environment.choices],
+        help_text="Only production or only non-production accounts.",
     )
     sample_dates = forms.CharField(
         required=False,
@@ -47,6 +63,10 @@ class PacketRequestForm(forms.Form):
         "'continuous=40, quarterly=3' (defaults: annual 1, quarterly 2, monthly 2, weekly 5, "
         "daily 25, continuous 25).",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ou"].choices = [("", "No OU"), *((path, path) for path in ou_paths_known())]
 
     def clean_sample_sizes(self) -> dict[str, int]:
         sizes = {}

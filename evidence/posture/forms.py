@@ -13,12 +13,14 @@ from evidence.organizations.selectors.organizations import account_pks_in_ou
 from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.filters import (
     DEFAULT_TREND_DAYS,
+    ENVIRONMENT_LABELS,
     TREND_RANGES,
     DashboardFilters,
+    environment_matches,
     framework_control_ids,
 )
 from evidence.posture.selectors.findings import FINDING_STATES, SORTS, FindingFilters
-from grc.catalog.models import Framework, Responsibility
+from grc.catalog.models import ControlCheck, Framework, Responsibility
 
 
 def _blank(label: str, choices) -> list[tuple[str, str]]:
@@ -42,6 +44,12 @@ class DashboardFilterForm(forms.Form):
     service = forms.ChoiceField(required=False)
     q = forms.CharField(required=False, max_length=200, label="Search")
     ou = forms.CharField(required=False, max_length=1000, label="OU")  # e.g. Root/Workloads
+    environment = forms.ChoiceField(
+        required=False, choices=_blank("Any environment", ENVIRONMENT_LABELS)
+    )
+    group = forms.ChoiceField(
+        required=False, choices=[("", "No grouping"), ("ou", "OU"), ("environment", "Environment")]
+    )
     days = forms.TypedChoiceField(
         required=False,
         coerce=int,
@@ -74,9 +82,14 @@ class DashboardFilterForm(forms.Form):
         if ou:  # the OU and the OUs under it, from the organizations sync
             in_ou = set(account_pks_in_ou(ou))
             in_scope = tuple(a for a in in_scope if a.pk in in_ou)
+        environment = data.get("environment") or ""
+        if environment:
+            in_scope = tuple(a for a in in_scope if environment_matches(a, environment))
         framework = data.get("framework") or ""
         return DashboardFilters(
             ou=ou,
+            environment=environment,
+            group=data.get("group") or "",
             accounts=in_scope,
             accounts_chosen=chosen,
             framework=framework,
@@ -95,6 +108,7 @@ class FindingFilterForm(forms.Form):
     account = forms.CharField(required=False)
     service = forms.ChoiceField(required=False)
     check = forms.CharField(required=False, max_length=100)
+    control = forms.CharField(required=False, max_length=50, help_text="Control ref")
     severity = forms.ChoiceField(required=False)
     state = forms.ChoiceField(
         required=False, choices=[("", "Failing and excepted"), *((s, s) for s in FINDING_STATES)]
@@ -119,8 +133,14 @@ class FindingFilterForm(forms.Form):
             name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors
         }
         chosen = [a.pk for a in self.accounts if a.account_id == data.get("account")]
+        control = data.get("control") or ""
         return FindingFilters(
             account_ids=chosen or [a.pk for a in self.accounts],
+            control_checks=tuple(
+                ControlCheck.objects.filter(control__ref=control).values_list("check_id", flat=True)
+            )
+            if control
+            else None,
             service=data.get("service") or "",
             check_id=data.get("check") or "",
             severity=data.get("severity") or "",

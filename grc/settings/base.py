@@ -363,6 +363,11 @@ GRC_RUN_FINISHED_TASKS = [
 # The longest an accepted risk may last before it must be reviewed again.
 GRC_EXCEPTION_MAX_DAYS = env.int("GRC_EXCEPTION_MAX_DAYS", default=365)
 GRC_EVIDENCE_RETENTION_DAYS = env.int("GRC_EVIDENCE_RETENTION_DAYS", default=3 * 365)
+# Account tags an organization sync reads an account's environment from, first present wins
+# (exact key; prod, production or prd mean production, any other value non-production).
+GRC_ENVIRONMENT_TAG_KEYS = env.list(
+    "GRC_ENVIRONMENT_TAG_KEYS", default=["Environment", "environment", "env"]
+)
 
 # Evidence packets: base64 of a 32-byte Ed25519 seed (see evidence/packets/signing.py).
 GRC_PACKET_SIGNING_KEY = env.str("GRC_PACKET_SIGNING_KEY", default="")

@@ -76,10 +76,35 @@ def test_tree_reads_every_page_and_prefers_state_over_status(aws_credentials: No
         {"ParentId": "ou-ab12-11111111"},
     )
 
+    # Then each account's tags, one paginated ListTagsForResource each; a refusal is kept on
+    # that account instead of failing the read.
+    stub.add_response(
+        "list_tags_for_resource",
+        {"Tags": [{"Key": "env", "Value": "prod"}], "NextToken": "t2"},
+        {"ResourceId": "111111111111"},
+    )
+    stub.add_response(
+        "list_tags_for_resource",
+        {"Tags": [{"Key": "Team", "Value": "core"}]},
+        {"ResourceId": "111111111111", "NextToken": "t2"},
+    )
+    stub.add_client_error(
+        "list_tags_for_resource",
+        service_error_code="AccessDeniedException",
+        service_message="not allowed",
+        expected_params={"ResourceId": "222222222222"},
+    )
+    stub.add_response("list_tags_for_resource", {"Tags": []}, {"ResourceId": "333333333333"})
+
     with stub:
         tree = organization_tree_read(OneClient(client))
 
     stub.assert_no_pending_responses()
+    assert [(a.tags, a.tags_error) for a in tree.accounts] == [
+        ({"env": "prod", "Team": "core"}, ""),
+        (None, "AccessDeniedException: not allowed"),
+        ({}, ""),
+    ]
     assert tree.organization_id == "o-abcdefghij"
     assert tree.management_account_id == "111111111111"
     assert tree.partition == "aws"

@@ -158,6 +158,8 @@ def test_packet_of_a_collected_history(history, account, build_packet):
         "accounts": [{"account_id": account.account_id, "name": "Production"}],
         "sample_dates": ["2026-03-02", "2026-03-05"],
         "sample_seed": None,
+        "organizational_unit": None,
+        "environment": None,
     }
     assert manifest["catalog_version"] == "2026.11.0"
     assert manifest["product_version"] == product_version()

@@ -23,6 +23,10 @@ def document(dashboard):
 def pages(document) -> dict[str, str]:
     return {
         "overview": reverse("overview") + "?days=365",
+        "overview by OU": reverse("overview") + "?group=ou",
+        "overview by environment": reverse("overview") + "?group=environment&status=fail",
+        "framework by OU": reverse("framework-detail", args=["soc2-2017"]) + "?group=ou",
+        "controls in production": reverse("control-list") + "?environment=production",
         "overview filtered": reverse("overview")
         + "?account=111111111111&framework=soc2-2017&responsibility=customer&status=fail",
         "collections": reverse("collections-partial"),

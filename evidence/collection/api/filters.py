@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from django_filters import rest_framework as filters
 
-from evidence.collection.models import AwsAccount, CheckResult, CollectionRun
+from evidence.collection.models import AwsAccount, CheckResult, CollectionRun, Environment
 from grc.access.api.filters import AccountIdFilter, IdFilter, UtcDateTimeFilter
 
 
 class AwsAccountFilter(filters.FilterSet):
     enabled = filters.BooleanFilter(help_text="Only enabled (true) or disabled (false) accounts.")
+    environment = filters.ChoiceFilter(
+        choices=Environment.choices, help_text="Only production or non-production accounts."
+    )
 
     class Meta:
         model = AwsAccount
-        fields = ["enabled"]
+        fields = ["enabled", "environment"]
 
 
 class CollectionRunFilter(filters.FilterSet):

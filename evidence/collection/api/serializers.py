@@ -16,6 +16,8 @@ from evidence.collection.models import (
     CheckResult,
     CollectionRun,
     CollectionUnit,
+    Environment,
+    EnvironmentSource,
     EvidenceDocument,
 )
 from evidence.collection.models.validators import (
@@ -42,6 +44,17 @@ class AwsAccountSerializer(serializers.ModelSerializer):
     regions = serializers.ListField(
         child=serializers.CharField(), help_text="Regions to collect; empty means all enabled."
     )
+    environment = serializers.ChoiceField(
+        choices=[*Environment.choices, ("", "Not set")],
+        read_only=True,
+        help_text="production, non-production, or empty when not set.",
+    )
+    environment_source = serializers.ChoiceField(
+        choices=[*EnvironmentSource.choices, ("", "Not set")],
+        read_only=True,
+        help_text="tag (read from the account tags by an organization sync), manual (set by "
+        "hand: wins over the tags), or empty.",
+    )
 
     class Meta:
         model = AwsAccount
@@ -51,6 +64,8 @@ class AwsAccountSerializer(serializers.ModelSerializer):
             "role_arn",
             "regions",
             "enabled",
+            "environment",
+            "environment_source",
             "owner",
             "schedule_hours",
             "created_at",
@@ -94,10 +109,25 @@ class AwsAccountCreateSerializer(serializers.ModelSerializer):
         max_value=MAX_SCHEDULE_HOURS,
         help_text="Hours between scheduled collections (default 24).",
     )
+    environment = serializers.ChoiceField(
+        choices=Environment.choices,
+        required=False,
+        allow_blank=True,
+        help_text="production or non-production, set by hand (it wins over account tags); "
+        "empty clears it.",
+    )
 
     class Meta:
         model = AwsAccount
-        fields = ["account_id", "name", "role_arn", "external_id", "regions", "schedule_hours"]
+        fields = [
+            "account_id",
+            "name",
+            "role_arn",
+            "external_id",
+            "regions",
+            "schedule_hours",
+            "environment",
+        ]
         extra_kwargs = {
             "account_id": {"help_text": "12-digit AWS account id."},
             "name": {"help_text": "Display name."},
@@ -119,7 +149,15 @@ class AwsAccountCreateSerializer(serializers.ModelSerializer):
 
 class AwsAccountUpdateSerializer(AwsAccountCreateSerializer):
     class Meta(AwsAccountCreateSerializer.Meta):
-        fields = ["name", "role_arn", "external_id", "regions", "enabled", "schedule_hours"]
+        fields = [
+            "name",
+            "role_arn",
+            "external_id",
+            "regions",
+            "enabled",
+            "schedule_hours",
+            "environment",
+        ]
         extra_kwargs = {
             **AwsAccountCreateSerializer.Meta.extra_kwargs,
             "enabled": {"help_text": "false stops scheduled and new collections."},

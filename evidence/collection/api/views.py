@@ -27,6 +27,7 @@ from evidence.collection.models import (
 )
 from evidence.collection.services.accounts import (
     account_create,
+    account_environment_set,
     account_schedule_set,
     account_update,
 )
@@ -89,7 +90,10 @@ class AwsAccountViewSet(
             valid_data(s.AwsAccountUpdateSerializer, request, instance=account, partial=True)
         )
         schedule_hours = data.pop("schedule_hours", None)
+        environment = data.pop("environment", None)
         account = account_update(account=account, **data)
+        if environment is not None:
+            account = account_environment_set(account=account, environment=environment)
         if schedule_hours is not None:
             account_schedule_set(account=account, every_hours=schedule_hours)
         return Response(self._read(account))

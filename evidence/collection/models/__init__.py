@@ -1,4 +1,4 @@
-from evidence.collection.models.accounts import AwsAccount
+from evidence.collection.models.accounts import AwsAccount, Environment, EnvironmentSource
 from evidence.collection.models.audits import AuditPeriod
 from evidence.collection.models.results import (
     CheckResult,
@@ -15,6 +15,8 @@ __all__ = [
     "CheckResult",
     "CollectionRun",
     "CollectionUnit",
+    "Environment",
+    "EnvironmentSource",
     "EvidenceDocument",
     "ImmutableEvidenceError",
     "Resource",

@@ -11,7 +11,21 @@ from evidence.collection.models.validators import (
     validate_regions_in_partition,
 )
 
-__all__ = ["AwsAccount", "validate_regions"]
+__all__ = ["AwsAccount", "Environment", "EnvironmentSource", "validate_regions"]
+
+
+class Environment(models.TextChoices):
+    """Whether an account runs production workloads; blank means nobody said."""
+
+    PRODUCTION = "production", "Production"
+    NON_PRODUCTION = "non-production", "Non-production"
+
+
+class EnvironmentSource(models.TextChoices):
+    """Where an account's environment came from: a hand-set value wins over the account tags."""
+
+    TAG = "tag", "Account tag"
+    MANUAL = "manual", "Set by hand"
 
 
 class AwsAccount(models.Model):
@@ -37,6 +51,15 @@ class AwsAccount(models.Model):
         related_name="aws_accounts",
     )
     enabled = models.BooleanField(default=True)
+    environment = models.CharField(
+        max_length=16,
+        choices=Environment.choices,
+        blank=True,
+        help_text="Production or non-production; blank when not set.",
+    )
+    environment_source = models.CharField(
+        max_length=8, choices=EnvironmentSource.choices, blank=True
+    )
     schedule = models.OneToOneField(
         "django_celery_beat.PeriodicTask",
         null=True,

@@ -12,11 +12,12 @@ import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from evidence.collection.models import AwsAccount
+from evidence.collection.models import AwsAccount, Environment, EnvironmentSource
 from evidence.collection.models.validators import regions_normalize
 
 DEFAULT_SCHEDULE_HOURS = 24
@@ -33,6 +34,7 @@ def account_create(
     regions: list[str] | None = None,
     owner: AbstractBaseUser | None = None,
     schedule_hours: int = DEFAULT_SCHEDULE_HOURS,
+    environment: str = "",
 ) -> AwsAccount:
     account = AwsAccount(
         account_id=account_id,
@@ -41,6 +43,8 @@ def account_create(
         external_id=external_id,
         regions=regions_normalize(regions or []),
         owner=owner,
+        environment=environment,
+        environment_source=EnvironmentSource.MANUAL if environment else "",
     )
     account.full_clean()
     account.save()
@@ -85,3 +89,28 @@ def account_schedule_set(*, account: AwsAccount, every_hours: int) -> PeriodicTa
         account.schedule.enabled = account.enabled
         account.schedule.save(update_fields=["interval", "enabled"])
     return account.schedule
+
+
+@transaction.atomic
+def account_environment_set(*, account: AwsAccount, environment: str) -> AwsAccount:
+    """A person's choice: it wins over the account tags until cleared (blank hands the account
+    back to its tags at the next organization sync)."""
+    if environment not in {"", *Environment.values}:
+        raise ValidationError({"environment": f"Not an environment: {environment!r}."})
+    account.environment = environment
+    account.environment_source = EnvironmentSource.MANUAL if environment else ""
+    account.save(update_fields=["environment", "environment_source"])
+    return account
+
+
+def account_environment_from_tags(*, account: AwsAccount, environment: str) -> bool:
+    """The environment an organization sync read from the account tags ("" when no tag says);
+    a hand-set value is kept. Whether anything changed."""
+    if account.environment_source == EnvironmentSource.MANUAL:
+        return False
+    source = EnvironmentSource.TAG if environment else ""
+    if (account.environment, account.environment_source) == (environment, source):
+        return False
+    account.environment, account.environment_source = environment, source
+    account.save(update_fields=["environment", "environment_source"])
+    return True

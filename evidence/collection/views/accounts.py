@@ -8,14 +8,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from evidence.collection.forms import AccountCreateForm, ScheduleForm
+from evidence.collection.forms import AccountCreateForm, EnvironmentForm, ScheduleForm
 from evidence.collection.models import AwsAccount, CollectionRun
 from evidence.collection.selectors.accounts import (
     account_collections,
     account_runs_page,
     accounts_visible,
 )
-from evidence.collection.services.accounts import account_create, account_schedule_set
+from evidence.collection.services.accounts import (
+    account_create,
+    account_environment_set,
+    account_schedule_set,
+)
 from evidence.collection.services.connection import ConnectionReport, account_connection_test
 from evidence.collection.services.runs import (
     CollectionAlreadyRunning,
@@ -94,6 +98,7 @@ def _detail(request: HttpRequest, account: AwsAccount, **extra: object) -> HttpR
             "account": account,
             "collections": collections,
             "schedule_form": ScheduleForm(initial={"every_hours": collections.schedule_hours}),
+            "environment_form": EnvironmentForm(initial={"environment": account.environment}),
             "runs": account_runs_page(account, request.GET.get("page")),
             "polling": collections.active_run is not None,
             **extra,
@@ -182,4 +187,19 @@ def account_schedule(request: HttpRequest, account_id: str) -> HttpResponse:
         )
     else:
         messages.error(request, "; ".join(form.errors.get("every_hours", ["Invalid interval."])))
+    return redirect("account-detail", account_id=account.account_id)
+
+
+@role_required(can_manage)
+@require_POST
+def account_environment(request: HttpRequest, account_id: str) -> HttpResponse:
+    """Set the environment by hand (it then wins over the account tags), or clear it."""
+    account = _account(account_id)
+    form = EnvironmentForm(request.POST)
+    if form.is_valid():
+        account_environment_set(account=account, environment=form.cleaned_data["environment"])
+        label = account.get_environment_display() or "not set (the account tags decide)"
+        messages.success(request, f"{account.name}: environment {label}.")
+    else:
+        messages.error(request, "; ".join(form.errors.get("environment", ["Invalid choice."])))
     return redirect("account-detail", account_id=account.account_id)

@@ -29,12 +29,12 @@ def members_in_ou(
 
 
 def account_pks_in_ou(ou_path: str) -> list[int]:
-    """Collection account ids in an OU subtree: what a dashboard "by OU" filter narrows to."""
-    return list(
-        members_in_ou(OrganizationAccount.objects.all(), ou_path).values_list(
-            "account_id", flat=True
-        )
+    """Collection account ids in an OU subtree: what a dashboard "by OU" filter narrows to.
+    Accounts that left the organization are in no OU any more. One query."""
+    members = members_in_ou(OrganizationAccount.objects.all(), ou_path).exclude(
+        aws_status=OrganizationAccount.AwsStatus.REMOVED
     )
+    return list(members.values_list("account_id", flat=True))
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,39 @@ def organization_pages() -> list[OrganizationPage]:
             )
         )
     return pages
+
+
+def ou_paths_of(account_ids: list[int]) -> dict[int, str]:
+    """Collection account id -> its OU path as the last sync saw it; accounts that are in no
+    organization (or that left it) are absent. One query."""
+    members = OrganizationAccount.objects.filter(account_id__in=account_ids).exclude(
+        aws_status=OrganizationAccount.AwsStatus.REMOVED
+    )
+    return dict(members.values_list("account_id", "ou_path"))
+
+
+def accounts_in_ou_now(ou_path: str) -> list[int]:
+    """Collection account ids of the OU subtree's current members: still in the organization
+    and not excluded by the customer (what a packet scoped to the OU covers). One query."""
+    members = (
+        members_in_ou(OrganizationAccount.objects.all(), ou_path)
+        .exclude(aws_status=OrganizationAccount.AwsStatus.REMOVED)
+        .exclude(excluded=True)
+    )
+    return list(members.values_list("account_id", flat=True))
+
+
+def ou_paths_known() -> list[str]:
+    """Every OU path of the organizations' current members and every OU above one, sorted:
+    what a person picks an OU subtree from. One query."""
+    paths = (
+        OrganizationAccount.objects.exclude(aws_status=OrganizationAccount.AwsStatus.REMOVED)
+        .exclude(ou_path="")
+        .values_list("ou_path", flat=True)
+        .distinct()
+    )
+    known: set[str] = set()
+    for path in paths:
+        parts = path.split("/")
+        known.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return sorted(known)

@@ -10,27 +10,48 @@ New ACTIVE members are registered through collection's ``account_create`` with t
 organization's member role and external id; members that AWS reports SUSPENDED or
 PENDING_CLOSURE, or that left the organization, are disabled (their runs and results stay).
 Regions, schedule, name and the excluded flag are the customer's and a sync never rewrites them.
+
+Each account's environment is read from its tags (the first of ``GRC_ENVIRONMENT_TAG_KEYS``
+present: prod, production or prd mean production, any other value non-production) unless a
+person set it by hand. Tags that cannot be read (AccessDenied on ListTagsForResource) leave the
+environment as it was; the sync still succeeds and its note says how many accounts that was.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from collectors.organizations import OrgAccount, OrgTree, organization_tree_read
 from collectors.session import InvalidRoleArn, assume_role_session
-from evidence.collection.models import AwsAccount
-from evidence.collection.services.accounts import account_create, account_update
+from evidence.collection.models import AwsAccount, Environment
+from evidence.collection.services.accounts import (
+    account_create,
+    account_environment_from_tags,
+    account_update,
+)
 from evidence.organizations.models import Organization, OrganizationAccount, OrganizationSync
 
 AwsStatus = OrganizationAccount.AwsStatus
 SessionFactory = Callable[[Organization], Any]
+PRODUCTION_TAG_VALUES = frozenset({"prod", "production", "prd"})
+
+
+def environment_from_tags(tags: Mapping[str, str], keys: Sequence[str]) -> str:
+    """The environment the first non-empty tag of ``keys`` names; "" when none does."""
+    for key in keys:
+        value = (tags.get(key) or "").strip().lower()
+        if value:
+            production = value in PRODUCTION_TAG_VALUES
+            return Environment.PRODUCTION if production else Environment.NON_PRODUCTION
+    return ""
 
 
 def management_session(organization: Organization) -> Any:
@@ -47,6 +68,7 @@ class SyncChanges:
     disabled: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
+    tags_unread: dict[str, str] = field(default_factory=dict)  # account id -> AWS error
 
 
 def aws_error(exc: Exception) -> str:
@@ -99,11 +121,18 @@ def _sync_succeeded(
         members = {a.account_id for a in tree.accounts} - {tree.management_account_id}
         # Not a failure (the management account is registered), but rarely what was meant:
         # usually the wrong account was registered, or members have not been invited yet.
-        note = (
-            ""
+        notes = (
+            []
             if members
-            else "the organization has no member accounts besides the management account"
+            else ["the organization has no member accounts besides the management account"]
         )
+        if changes.tags_unread:
+            first = next(iter(changes.tags_unread.values()))
+            notes.append(
+                f"tags of {len(changes.tags_unread)} account(s) could not be read ({first}): "
+                "their environment is unchanged"
+            )
+        note = "; ".join(notes)
         organization.last_sync_error = note
         organization.save()
         return OrganizationSync.objects.create(
@@ -140,6 +169,16 @@ def _member_apply(
         )
 
 
+def _environment_apply(account: AwsAccount, org_account: OrgAccount, changes: SyncChanges) -> bool:
+    """The environment from the account tags, when they could be read. Whether it changed."""
+    if org_account.tags is None:
+        if org_account.tags_error:
+            changes.tags_unread[org_account.account_id] = org_account.tags_error
+        return False
+    environment = environment_from_tags(org_account.tags, settings.GRC_ENVIRONMENT_TAG_KEYS)
+    return account_environment_from_tags(account=account, environment=environment)
+
+
 def _aws_status(org_account: OrgAccount) -> str:
     valid = {choice.value for choice in AwsStatus}
     return org_account.status if org_account.status in valid else AwsStatus.SUSPENDED
@@ -160,6 +199,7 @@ def _member_register(
         )
     if status != AwsStatus.ACTIVE and account.enabled:
         account_update(account=account, enabled=False)
+    _environment_apply(account, org_account, changes)
     OrganizationAccount.objects.create(
         organization=organization,
         account=account,
@@ -192,7 +232,8 @@ def _member_refresh(
     elif status == AwsStatus.ACTIVE and not was_active and not member.excluded:
         # Back in the organization (or reactivated): the sync disabled it, so it re-enables it.
         account_update(account=member.account, enabled=True)
-    if seen != (member.ou_path, member.parent_id, member.email, member.aws_status):
+    retagged = _environment_apply(member.account, org_account, changes)
+    if retagged or seen != (member.ou_path, member.parent_id, member.email, member.aws_status):
         changes.updated.append(org_account.account_id)
 
 

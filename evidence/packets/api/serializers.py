@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from evidence.collection.models import AwsAccount
+from evidence.collection.models import AwsAccount, Environment
 from evidence.packets.models import EvidencePacket
 from grc.access.api.fields import account_field, username_field
 from grc.catalog.models import Framework
@@ -22,6 +22,11 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
     sample_dates = serializers.ListField(
         child=serializers.DateField(), help_text="Days whose raw results the packet samples."
     )
+    environment = serializers.ChoiceField(
+        choices=[*Environment.choices, ("", "Any")],
+        read_only=True,
+        help_text="production or non-production when it narrowed the accounts; empty otherwise.",
+    )
     download_url = serializers.SerializerMethodField(
         help_text="Where to download the ZIP once ready; null before."
     )
@@ -34,6 +39,8 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "accounts",
+            "ou_path",
+            "environment",
             "sample_dates",
             "sample_seed",
             "sampling",
@@ -53,6 +60,10 @@ class EvidencePacketSerializer(serializers.ModelSerializer):
             "id": {"help_text": "Packet id."},
             "period_start": {"help_text": "First day of the audit period."},
             "period_end": {"help_text": "Last day of the audit period."},
+            "ou_path": {
+                "help_text": "The OU the packet was requested for (its subtree's accounts at "
+                "request time are `accounts`); empty when accounts were chosen."
+            },
             "sample_seed": {"help_text": "Seed of a random sample draw, to repeat it."},
             "sampling": {"help_text": "Seed and sizes by frequency of the per-control samples."},
             "requested_at": {"help_text": "When it was requested."},
@@ -82,7 +93,22 @@ class EvidencePacketCreateSerializer(serializers.Serializer):
     )
     period_start = serializers.DateField(help_text="First day of the audit period.")
     period_end = serializers.DateField(help_text="Last day of the audit period.")
-    accounts = account_field(queryset=AwsAccount.objects.all(), many=True, allow_empty=False)
+    accounts = account_field(
+        queryset=AwsAccount.objects.all(), many=True, required=False, allow_empty=False
+    )
+    ou = serializers.CharField(
+        source="ou_path",
+        required=False,
+        max_length=1000,
+        help_text="An OU path, e.g. Root/Workloads: the packet covers its accounts and those of "
+        "the OUs under it at request time (only the chosen ones among them, if accounts are "
+        "given). Give accounts, an OU, or both.",
+    )
+    environment = serializers.ChoiceField(
+        choices=Environment.choices,
+        required=False,
+        help_text="Only the accounts of this environment.",
+    )
     sample_dates = serializers.ListField(
         child=serializers.DateField(),
         required=False,

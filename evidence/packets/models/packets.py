@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from evidence.collection.models.accounts import Environment
+
 __all__ = ["EvidencePacket"]
 
 
@@ -17,6 +19,10 @@ class EvidencePacket(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     accounts = models.ManyToManyField("collection.AwsAccount", related_name="packets")
+    # When requested for an OU: its path (the subtree's accounts at request time became
+    # ``accounts``) and the environment that narrowed them, recorded for the cover and manifest.
+    ou_path = models.CharField(max_length=1000, blank=True)
+    environment = models.CharField(max_length=16, choices=Environment.choices, blank=True)
     sample_dates = models.JSONField(default=list, blank=True)
     sample_seed = models.CharField(max_length=64, blank=True, help_text="Seed of random samples")
     # {"seed": str, "sizes": {frequency: n}}: the per-control sample draw, recorded to repeat it.

@@ -80,6 +80,14 @@ class PacketScope:
             "accounts": [{"account_id": a.account_id, "name": a.name} for a in self.accounts],
             "sample_dates": [day.isoformat() for day in self.sample_dates],
             "sample_seed": self.packet.sample_seed or None,
+            "organizational_unit": {
+                "path": self.packet.ou_path,
+                "includes_child_ous": True,
+                "members_as_of": self.packet.requested_at.isoformat(timespec="seconds"),
+            }
+            if self.packet.ou_path
+            else None,
+            "environment": self.packet.environment or None,
         }
 
 

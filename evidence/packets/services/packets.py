@@ -18,8 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from evidence.collection.models import AwsAccount
+from evidence.collection.models import AwsAccount, Environment
 from evidence.collection.services.runs import product_version
+from evidence.organizations.selectors.organizations import accounts_in_ou_now
 from evidence.packets.models import EvidencePacket
 from evidence.packets.selectors import packets as selectors
 from evidence.packets.selectors import population
@@ -81,13 +82,43 @@ def packet_period_check(*, period_start: dt.date, period_end: dt.date) -> None:
         )
 
 
+def packet_accounts_scoped(
+    *, accounts: Sequence[AwsAccount], ou_path: str, environment: str
+) -> list[AwsAccount]:
+    """The packet's accounts: those chosen, narrowed to the OU subtree's current members (or,
+    none chosen, all of them) and to one environment. Nothing chosen and no OU: every enabled
+    account of the environment."""
+    if not (ou_path or environment):
+        if not accounts:
+            raise ValidationError({"accounts": "Choose at least one account, or an OU."})
+        return list(accounts)
+    if environment and environment not in Environment.values:
+        raise ValidationError({"environment": f"Not an environment: {environment!r}."})
+    chosen = list(accounts)
+    if ou_path:
+        in_ou = set(accounts_in_ou_now(ou_path))
+        base = chosen or list(AwsAccount.objects.filter(pk__in=in_ou).order_by("name"))
+        chosen = [account for account in base if account.pk in in_ou]
+    elif not chosen:
+        chosen = list(AwsAccount.objects.filter(enabled=True).order_by("name"))
+    if environment:
+        chosen = [account for account in chosen if account.environment == environment]
+    if not chosen:
+        where = f" in OU {ou_path}" if ou_path else ""
+        kind = f" {Environment(environment).label.lower()}" if environment else ""
+        raise ValidationError({"accounts": f"No{kind} account{where} to put in the packet."})
+    return chosen
+
+
 def packet_request(
     *,
     framework: Framework,
     period_start: dt.date,
     period_end: dt.date,
-    accounts: Sequence[AwsAccount],
+    accounts: Sequence[AwsAccount] = (),
     requested_by: AbstractBaseUser | None,
+    ou_path: str = "",
+    environment: str = "",
     sample_dates: Sequence[dt.date] | None = None,
     sample_count: int | None = None,
     seed: str | None = None,
@@ -99,10 +130,12 @@ def packet_request(
     (a fresh seed when none is given, recorded on the packet so the draw can be repeated); else
     the last day of the period. Per control, items are drawn from its population with the same
     seed (a fresh one when none is given), ``sample_sizes`` overriding sizes by frequency.
+
+    Scope: ``packet_accounts_scoped``; the OU and environment are recorded on the packet.
     """
     packet_period_check(period_start=period_start, period_end=period_end)
-    if not accounts:
-        raise ValidationError({"accounts": "Choose at least one account."})
+    ou_path = ou_path.strip().rstrip("/")
+    accounts = packet_accounts_scoped(accounts=accounts, ou_path=ou_path, environment=environment)
     if seed and len(seed) > 64:
         raise ValidationError({"seed": "At most 64 characters."})
     dates, used_seed = _sample_dates(
@@ -122,6 +155,8 @@ def packet_request(
             framework=framework,
             period_start=period_start,
             period_end=period_end,
+            ou_path=ou_path,
+            environment=environment,
             sample_dates=[day.isoformat() for day in dates],
             sample_seed=used_seed,
             sampling={

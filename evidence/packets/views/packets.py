@@ -45,6 +45,8 @@ def packet_create(request: HttpRequest) -> HttpResponse:
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 accounts=list(data["accounts"]),
+                ou_path=data["ou"],
+                environment=data["environment"],
                 requested_by=request.user,
                 sample_dates=data["sample_dates"] or None,
                 sample_count=data["sample_count"],

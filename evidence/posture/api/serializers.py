@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from evidence.posture.models import ControlStatus, ControlStatusEvent
+from evidence.posture.selectors.filters import ENVIRONMENT_LABELS
 from grc.access.api.fields import ACCOUNT_ID_PATTERN, account_field
 
 
@@ -27,7 +28,20 @@ class ControlStatusEventSerializer(serializers.ModelSerializer):
         }
 
 
-class HistoryQuerySerializer(serializers.Serializer):
+class AccountScopeQuerySerializer(serializers.Serializer):
+    ou = serializers.CharField(
+        required=False,
+        max_length=1000,
+        help_text="Only accounts in this OU path (e.g. Root/Workloads) and the OUs under it.",
+    )
+    environment = serializers.ChoiceField(
+        required=False,
+        choices=ENVIRONMENT_LABELS,
+        help_text="Only production, non-production, or unset (no environment) accounts.",
+    )
+
+
+class HistoryQuerySerializer(AccountScopeQuerySerializer):
     account = serializers.RegexField(
         f"^{ACCOUNT_ID_PATTERN}$",
         required=False,
@@ -66,7 +80,7 @@ class ControlHistorySerializer(serializers.Serializer):
     accounts = AccountHistorySerializer(many=True, help_text="A series per account.")
 
 
-class FindingQuerySerializer(serializers.Serializer):
+class FindingQuerySerializer(AccountScopeQuerySerializer):
     account = serializers.RegexField(f"^{ACCOUNT_ID_PATTERN}$", required=False)
     service = serializers.CharField(required=False, max_length=64)
     check = serializers.CharField(required=False, max_length=100)

@@ -11,6 +11,7 @@ from evidence.collection.models import AwsAccount
 from evidence.posture.api import serializers as s
 from evidence.posture.api.filters import ControlStatusEventFilter
 from evidence.posture.models import ControlStatusEvent
+from evidence.posture.selectors.filters import accounts_narrowed
 from evidence.posture.selectors.findings import (
     FindingFilters,
     findings_describe,
@@ -67,6 +68,11 @@ class ControlHistoryView(generics.GenericAPIView):
         accounts = AwsAccount.objects.order_by("name", "account_id")
         if "account" in query.validated_data:
             accounts = accounts.filter(account_id=query.validated_data["account"])
+        accounts = accounts_narrowed(
+            accounts,
+            ou=query.validated_data.get("ou", ""),
+            environment=query.validated_data.get("environment", ""),
+        )
         names = {account.pk: account for account in accounts}
         series = control_status_history(
             control_id=control.pk, account_ids=list(names), days=query.validated_data["days"]
@@ -103,6 +109,9 @@ class FindingListView(generics.GenericAPIView):
         accounts = AwsAccount.objects.all()
         if "account" in data:
             accounts = accounts.filter(account_id=data["account"])
+        accounts = accounts_narrowed(
+            accounts, ou=data.get("ou", ""), environment=data.get("environment", "")
+        )
         filters = FindingFilters(
             account_ids=list(accounts.values_list("pk", flat=True)),
             service=data.get("service", ""),

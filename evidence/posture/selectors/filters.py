@@ -5,12 +5,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from evidence.collection.models import AwsAccount
+from django.db.models import QuerySet
+
+from evidence.collection.models import AwsAccount, Environment
+from evidence.organizations.selectors.organizations import account_pks_in_ou
+from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.status import ControlRow
 from grc.catalog.models import ControlMapping
 
 TREND_RANGES = (7, 30, 90, 365)
 DEFAULT_TREND_DAYS = 30
+ENVIRONMENT_UNSET = "unset"  # the environment filter's value for accounts nobody classified
+ENVIRONMENT_LABELS = [*Environment.choices, (ENVIRONMENT_UNSET, "Not set")]
+STATUS_WORDS = dict(ControlStatus.choices)
+
+
+def accounts_narrowed(
+    accounts: QuerySet[AwsAccount], *, ou: str = "", environment: str = ""
+) -> QuerySet[AwsAccount]:
+    """Accounts in an OU subtree and of one environment (ENVIRONMENT_UNSET: none set), for the
+    API's ``ou`` and ``environment`` parameters. One query more with an OU."""
+    ou = ou.strip().rstrip("/")
+    if ou:
+        accounts = accounts.filter(pk__in=account_pks_in_ou(ou))
+    if environment:
+        accounts = accounts.filter(
+            environment="" if environment == ENVIRONMENT_UNSET else environment
+        )
+    return accounts
+
+
+def environment_matches(account: AwsAccount, environment: str) -> bool:
+    if environment == ENVIRONMENT_UNSET:
+        return not account.environment
+    return account.environment == environment
 
 
 @dataclass(frozen=True)
@@ -27,6 +55,8 @@ class DashboardFilters:
     days: int = DEFAULT_TREND_DAYS
     framework_controls: frozenset[int] | None = None  # controls mapped onto ``framework``
     ou: str = ""  # an organization OU path: accounts narrowed to it and the OUs under it
+    environment: str = ""  # production, non-production, or ENVIRONMENT_UNSET
+    group: str = ""  # "ou" or "environment": the pages add counts per group of accounts
 
     @property
     def account_ids(self) -> list[int]:
@@ -42,6 +72,7 @@ class DashboardFilters:
             or self.service
             or self.query
             or self.ou
+            or self.environment
         )
 
     @property
@@ -62,10 +93,53 @@ class DashboardFilters:
                 ("service", self.service),
                 ("q", self.query),
                 ("ou", self.ou),
+                ("environment", self.environment),
             )
             if value
         ]
         return urlencode(pairs)
+
+    @property
+    def controls_carry(self) -> str:
+        """Query string of the control filters alone (no accounts, framework or status)."""
+        pairs = [
+            (name, value)
+            for name, value in (
+                ("responsibility", self.responsibility),
+                ("service", self.service),
+                ("q", self.query),
+            )
+            if value
+        ]
+        return urlencode(pairs)
+
+    def _carry_without(self, name: str) -> str:
+        pairs = [pair.split("=", 1) for pair in self.carry.split("&") if pair]
+        kept = [(key, value) for key, value in pairs if key != name]
+        if self.group:
+            kept.append(("group", self.group))
+        return "&".join(f"{key}={value}" for key, value in kept)
+
+    @property
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """(what, value, query string without it) for each filter in force, to show and undo."""
+        labels = dict(ENVIRONMENT_LABELS)
+        found = []
+        if self.accounts_chosen:
+            names = ", ".join(account.name for account in self.accounts_chosen)
+            found.append(("Accounts", names, self._carry_without("account")))
+        for name, label, value in (
+            ("framework", "Framework", self.framework),
+            ("responsibility", "Responsibility", self.responsibility),
+            ("status", "Status", STATUS_WORDS.get(self.status, self.status)),
+            ("service", "Service", self.service),
+            ("q", "Search", self.query),
+            ("ou", "OU", self.ou),
+            ("environment", "Environment", labels.get(self.environment, self.environment)),
+        ):
+            if value:
+                found.append((label, value, self._carry_without(name)))
+        return found
 
     def control_matches(self, control: ControlRow, status: str) -> bool:
         """Responsibility, service, status and framework filters applied to one control."""

@@ -56,6 +56,7 @@ class FindingFilters:
     account_ids: list[int]
     service: str = ""
     check_id: str = ""
+    control_checks: tuple[str, ...] | None = None  # a control's checks (the control filter)
     severity: str = ""
     state: str = ""
     query: str = ""
@@ -112,6 +113,8 @@ def findings_queryset(filters: FindingFilters) -> QuerySet[CheckResult]:
         )
     if filters.check_id:
         rows = rows.filter(check_id=filters.check_id)
+    if filters.control_checks is not None:
+        rows = rows.filter(check_id__in=list(filters.control_checks))
     if filters.severity:
         rows = rows.filter(
             check_id__in=[i for i, s in specs.items() if s.severity == filters.severity]

@@ -14,7 +14,7 @@ def filter_bar(request: HttpRequest) -> tuple[DashboardFilterForm, DashboardFilt
     """The filter form (bound to the query string) and the filters it yields. 2-3 queries."""
     form = DashboardFilterForm(
         request.GET,
-        accounts=list(accounts_visible().only("account_id", "name", "enabled")),
+        accounts=list(accounts_visible().only("account_id", "name", "enabled", "environment")),
         frameworks=list(Framework.objects.only("slug", "name", "version")),
     )
     return form, form.filters()

@@ -21,6 +21,7 @@ from evidence.posture.selectors.controls import (
     history_calendars,
     parameter_changes_recent,
 )
+from evidence.posture.selectors.groups import control_accounts_not_passing
 from evidence.posture.selectors.status import STATUS_LABELS
 from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_manage, can_view, role_required
@@ -71,6 +72,7 @@ def _control_page(
             "changes": parameter_changes_recent(control),
             "checks": checks,
             "calendars": history_calendars(control, list(filters.accounts)),
+            "not_passing": control_accounts_not_passing(control.pk, filters.accounts),
             "failing": failing_resources_page(
                 [check.check_id for check in checks],
                 filters.account_ids,

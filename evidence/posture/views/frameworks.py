@@ -8,7 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from evidence.posture.selectors.filters import framework_control_ids
 from evidence.posture.selectors.frameworks import framework_tree
+from evidence.posture.selectors.groups import posture_by_group
 from evidence.posture.selectors.overview import overview_read
 from evidence.posture.views.common import filter_bar
 from grc.access.roles import can_view, role_required
@@ -23,7 +25,12 @@ def framework_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "posture/framework_list.html",
-        {"form": form, "filters": filters, "readiness": overview_read(filters).readiness},
+        {
+            "form": form,
+            "filters": filters,
+            "readiness": overview_read(filters).readiness,
+            "groups": posture_by_group(filters, filters.group),
+        },
     )
 
 
@@ -42,5 +49,10 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "filters": filters,
             "sections": framework_tree(framework, filters),
+            "groups": posture_by_group(
+                filters,
+                filters.group,
+                control_ids=framework_control_ids(slug) if filters.group else None,
+            ),
         },
     )

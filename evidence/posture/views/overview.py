@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from evidence.collection.selectors.accounts import account_collections
 from evidence.posture.selectors.filters import TREND_RANGES
+from evidence.posture.selectors.groups import posture_by_group
 from evidence.posture.selectors.overview import (
     overview_read,
     posture_trend,
@@ -31,6 +32,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "overview": overview_read(filters, owned=controls_owned_by(request.user)),
+            "groups": posture_by_group(filters, filters.group),
             "trend": posture_trend(
                 filters.account_ids,
                 filters.days,
