@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from evidence.collection.models import CheckResult, CollectionRun
+from evidence.organizations.messages import assume_role_explained
 from evidence.organizations.models import Organization, OrganizationAccount
 
 Status = CheckResult.Status
@@ -92,7 +93,7 @@ def _run_coverage(run: CollectionRun | None, results: list[ResultRow], topic: st
         return TopicCoverage(NOT_COLLECTED, "not collected yet")
     if run.status == CollectionRun.Status.FAILED:
         reasons = [error.get("reason", "") for error in run.errors or [] if error.get("reason")]
-        reason = reasons[0] if reasons else "the collection failed"
+        reason = assume_role_explained(reasons[0]) if reasons else "no reason was recorded"
         return TopicCoverage(str(Status.ERROR), f"the latest collection failed: {reason}")
     return topic_coverage([result for result in results if result.check_id in TOPICS[topic]])
 
