@@ -1,5 +1,6 @@
 """Guidance for organization-level guardrails (AWS Organizations, read from the management
-account): SCPs that protect the audit trail, the organization trail, an empty management account.
+account): SCPs that protect the audit trail, the organization trail, an empty management account,
+and GuardDuty, Security Hub and AWS Config administered for the whole organization.
 """
 
 from __future__ import annotations
@@ -84,5 +85,79 @@ GUIDANCE: dict[str, Guidance] = {
             "(create an image, share it, launch it there), then terminate it here."
         ),
         cli="aws ec2 terminate-instances --instance-ids <instance-id>",
+    ),
+    "organizations_guardduty_delegated_admin": Guidance(
+        rationale=(
+            "A delegated administrator (a security tooling member account) sees every "
+            "account's GuardDuty findings in one place, without anyone working in the "
+            "management account, which no SCP restricts."
+        ),
+        console=(
+            "GuardDuty (management account) > Settings > Delegated administrator: enter the "
+            "security account id > Delegate; repeat in every region you use."
+        ),
+        cli=(
+            "aws guardduty enable-organization-admin-account --admin-account-id "
+            "<security-account-id> --region <region>"
+        ),
+    ),
+    "organizations_guardduty_auto_enable": Guidance(
+        rationale=(
+            "An account created or invited later is monitored from its first day only if "
+            "GuardDuty enables itself there; otherwise threats in it go unseen until someone "
+            "notices."
+        ),
+        console=(
+            "GuardDuty (delegated administrator) > Accounts > Auto-enable GuardDuty: "
+            "Enable for all accounts (or new accounts); repeat in every region."
+        ),
+        cli=(
+            "aws guardduty update-organization-configuration --detector-id <detector-id> "
+            "--auto-enable-organization-members ALL --region <region>"
+        ),
+    ),
+    "organizations_securityhub_delegated_admin": Guidance(
+        rationale=(
+            "A delegated administrator aggregates every account's Security Hub findings and "
+            "standards results, administered outside the management account."
+        ),
+        console=(
+            "Security Hub (management account) > Settings > General > Delegated "
+            "administrator: enter the security account id > Delegate."
+        ),
+        cli=(
+            "aws securityhub enable-organization-admin-account --admin-account-id "
+            "<security-account-id> --region <region>"
+        ),
+    ),
+    "organizations_securityhub_auto_enable": Guidance(
+        rationale=(
+            "New accounts get Security Hub and its standards automatically, so their "
+            "misconfigurations are reported from the day they are created."
+        ),
+        console=(
+            "Security Hub (delegated administrator) > Configuration > Organization: choose "
+            "central configuration with a policy that enables Security Hub on the root (or, "
+            "with local configuration, turn on Auto-enable accounts in every region)."
+        ),
+        cli=(
+            "aws securityhub update-organization-configuration --auto-enable "
+            "--auto-enable-standards DEFAULT --region <region>"
+        ),
+    ),
+    "organizations_config_aggregator": Guidance(
+        rationale=(
+            "An organization aggregator shows every account's and region's resources and rule "
+            "compliance in one view, including accounts that join later."
+        ),
+        console=(
+            "AWS Config (management account or Config's delegated administrator) > "
+            "Aggregators > Create aggregator > Add my organization > Include all regions."
+        ),
+        cli=(
+            "aws configservice put-configuration-aggregator --configuration-aggregator-name "
+            "<name> --organization-aggregation-source "
+            "RoleArn=<aggregator-role-arn>,AllAwsRegions=true"
+        ),
     ),
 }

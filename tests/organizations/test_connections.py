@@ -53,6 +53,9 @@ def test_members_whose_role_cannot_be_assumed_are_named_with_the_aws_error(
     )
     member = OrganizationAccount.objects.get(account__account_id=broken)
     assert member.connection_checked_at is not None and "sts:AssumeRole" in member.connection_error
+    assert "does not exist, does not trust the collector, or expects another external id" in (
+        member.connection_error
+    )
     ok = OrganizationAccount.objects.get(account__account_id=moto_org.accounts["prod-app"])
     assert ok.connection_error == "" and ok.connection_checked_at is not None
 

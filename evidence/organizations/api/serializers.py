@@ -109,3 +109,28 @@ class OrganizationAccountSerializer(serializers.ModelSerializer):
 
 class OrganizationAccountUpdateSerializer(serializers.Serializer):
     excluded = serializers.BooleanField(help_text="true: never collect this member.")
+
+
+class TopicCoverageSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["PASS", "FAIL", "ERROR", "NOT_COLLECTED"], read_only=True
+    )
+    reason = serializers.CharField(read_only=True)
+
+
+class MemberCoverageSerializer(serializers.Serializer):
+    """One member's CloudTrail and AWS Config coverage from its latest finished run."""
+
+    member = serializers.IntegerField(source="member.pk", read_only=True)
+    account_id = serializers.CharField(source="member.account.account_id", read_only=True)
+    name = serializers.CharField(source="member.account.name", read_only=True)
+    ou_path = serializers.CharField(source="member.ou_path", read_only=True)
+    aws_status = serializers.CharField(source="member.aws_status", read_only=True)
+    excluded = serializers.BooleanField(source="member.excluded", read_only=True)
+    enabled = serializers.BooleanField(source="member.account.enabled", read_only=True)
+    run = serializers.IntegerField(source="run.pk", read_only=True, allow_null=True, default=None)
+    run_finished_at = serializers.DateTimeField(
+        source="run.finished_at", read_only=True, allow_null=True, default=None
+    )
+    cloudtrail = TopicCoverageSerializer(read_only=True)
+    config = TopicCoverageSerializer(read_only=True)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from evidence.organizations.api import serializers as s
 from evidence.organizations.models import OrganizationAccount
+from evidence.organizations.selectors.coverage import organization_coverage
 from evidence.organizations.selectors.organizations import (
     members_in_ou,
     members_visible,
@@ -86,6 +87,16 @@ class OrganizationViewSet(
     def syncs(self, request: Request, pk: str) -> Response:
         recent = self.get_object().syncs.all()[:20]
         return Response(s.OrganizationSyncSerializer(recent, many=True).data)
+
+    @extend_schema(
+        summary="Each member's CloudTrail and AWS Config coverage (its latest finished run)",
+        tags=["organizations"],
+        responses=s.MemberCoverageSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def coverage(self, request: Request, pk: str) -> Response:
+        rows = organization_coverage(self.get_object())
+        return Response(s.MemberCoverageSerializer(rows, many=True).data)
 
 
 class OrganizationAccountFilter(filters.FilterSet):

@@ -8,6 +8,7 @@ from itertools import groupby
 from django.db.models import Q, QuerySet
 
 from evidence.organizations.models import Organization, OrganizationAccount, OrganizationSync
+from evidence.organizations.selectors.coverage import MemberCoverage, organization_coverage
 
 
 def organizations_visible() -> QuerySet[Organization]:
@@ -40,7 +41,11 @@ def account_pks_in_ou(ou_path: str) -> list[int]:
 @dataclass(frozen=True)
 class OuGroup:
     ou_path: str
-    members: list[OrganizationAccount]
+    rows: list[MemberCoverage]  # each member with its CloudTrail and AWS Config coverage
+
+    @property
+    def members(self) -> list[OrganizationAccount]:
+        return [row.member for row in self.rows]
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,14 @@ class OrganizationPage:
 
 
 def organization_pages() -> list[OrganizationPage]:
-    """Each organization with its members grouped by OU path and its latest sync."""
-    members = list(members_visible())
+    """Each organization with its members (and their coverage) by OU path and its latest sync."""
     pages = []
     for organization in organizations_visible():
-        own = [member for member in members if member.organization_id == organization.pk]
         groups = [
-            OuGroup(ou_path=path, members=list(group))
-            for path, group in groupby(own, key=lambda member: member.ou_path)
+            OuGroup(ou_path=path, rows=list(rows))
+            for path, rows in groupby(
+                organization_coverage(organization), key=lambda row: row.member.ou_path
+            )
         ]
         pages.append(
             OrganizationPage(

@@ -14,6 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.utils import timezone
 
 from collectors.session import InvalidRoleArn, assume_role_session, caller_identity
+from evidence.organizations.messages import assume_role_explained
 from evidence.organizations.models import OrganizationAccount
 from evidence.organizations.services.sync import aws_error
 
@@ -28,7 +29,7 @@ def member_connection_test(
     try:
         identity = caller_identity(assume(account.role_arn, account.external_id))
     except (ClientError, BotoCoreError, InvalidRoleArn) as exc:
-        error = f"cannot assume {account.role_arn}: {aws_error(exc)}"
+        error = assume_role_explained(f"cannot assume {account.role_arn}: {aws_error(exc)}")
     else:
         error = (
             ""
