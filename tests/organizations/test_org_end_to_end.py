@@ -166,7 +166,11 @@ def test_organization_from_sync_to_posture_through_removal_and_addition(
     assert CheckResult.objects.filter(account=staging).count() == results_before > 0
     member = OrganizationAccount.objects.get(account=staging)
     assert member.aws_status == OrganizationAccount.AwsStatus.REMOVED
-    assert ou_status(recording, "Root/Workloads/NonProd")[1] == {"staging": "fail"}
+    # It has left the OU, so the OU's posture no longer counts it; its own history still does.
+    assert "staging" not in ou_status(recording, "Root/Workloads/NonProd")[1]
+    assert control_statuses_current([staging.pk], [recording.pk]) == {
+        recording.pk: {staging.pk: "fail"}
+    }
     (kept,) = [row for row in organization_coverage(organization) if row.member == member]
     assert kept.run == collected[staging_id] and kept.config.status == "FAIL"
 
