@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,9 +45,12 @@ def child_env(**extra: str) -> dict[str, str]:
 class WorkerProcess:
     """A real `celery worker` child process consuming a private queue."""
 
-    def __init__(self, queue: str, log_path: Path, env: dict[str, str], beat: bool) -> None:
+    def __init__(
+        self, queue: str, log_path: Path, env: dict[str, str], beat: bool, concurrency: int = 1
+    ) -> None:
         self.queue = queue
         self.beat = beat
+        self.concurrency = concurrency
         self.log_path = log_path
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,7 +66,7 @@ class WorkerProcess:
                 "grc",
                 "worker",
                 "--loglevel=INFO",
-                "--concurrency=1",
+                f"--concurrency={self.concurrency}",
                 "--pool=prefork",
                 "--without-gossip",
                 "--without-mingle",
@@ -106,13 +110,16 @@ class WorkerProcess:
 def celery_worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     workers: list[WorkerProcess] = []
 
-    def start(queue: str | None = None, beat: bool = False, **extra_env: str) -> WorkerProcess:
+    def start(
+        queue: str | None = None, beat: bool = False, concurrency: int = 1, **extra_env: str
+    ) -> WorkerProcess:
         """Start a worker on ``queue`` (default: this test session's default queue)."""
         worker = WorkerProcess(
             queue or settings.CELERY_TASK_DEFAULT_QUEUE,
             tmp_path / f"worker-{len(workers)}.log",
             child_env(**extra_env),
             beat,
+            concurrency,
         )
         worker.start()
         workers.append(worker)
@@ -121,6 +128,20 @@ def celery_worker_process(tmp_path: Path) -> Iterator[Callable[..., WorkerProces
     yield start
     for worker in workers:
         worker.stop()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """One transaction around a whole module, rolled back after its last test.
+
+    What a module-scoped fixture writes inside it is built once and seen by each test of the
+    module (a ``django_db`` test runs in a savepoint within it, so its own writes still roll
+    back), and by no other module. Only for modules of non-transactional ``django_db`` tests;
+    on_commit callbacks of the module's own writes never run by themselves (capture them).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def wait_for(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import boto3
 import pytest
@@ -22,24 +23,31 @@ MOTO_ACCOUNT = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{MOTO_ACCOUNT}:role/GrcEvidenceReader"
 
 
-@pytest.fixture
-def aws(monkeypatch) -> Iterator[boto3.Session]:
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # thousands of public snapshots
-    # Assumed-role sessions are cached per process; one from another test's moto would carry
-    # credentials this moto does not know (and its identity would be moto's default user).
-    _sessions.clear()
-    with mock_aws():
-        yield boto3.Session(region_name="us-east-1")
-    _sessions.clear()
+@contextmanager
+def mocked_aws() -> Iterator[boto3.Session]:
+    """An in-process moto AWS for as long as the block lasts (a test, or a module's fixture)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # thousands of public snapshots
+        # Assumed-role sessions are cached per process; one from another test's moto would carry
+        # credentials this moto does not know (and its identity would be moto's default user).
+        _sessions.clear()
+        with mock_aws():
+            yield boto3.Session(region_name="us-east-1")
+        _sessions.clear()
 
 
 @pytest.fixture
-def account(db) -> AwsAccount:
+def aws() -> Iterator[boto3.Session]:
+    with mocked_aws() as session:
+        yield session
+
+
+def production_account() -> AwsAccount:
     return account_create(
         account_id=MOTO_ACCOUNT,
         name="Production",
@@ -47,6 +55,11 @@ def account(db) -> AwsAccount:
         external_id="ext-secret-7f3a",
         regions=["us-east-1"],
     )
+
+
+@pytest.fixture
+def account(db) -> AwsAccount:
+    return production_account()
 
 
 def run_collection(account: AwsAccount, capture) -> CollectionRun:

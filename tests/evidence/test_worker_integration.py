@@ -10,7 +10,7 @@ import socket
 
 import boto3
 import pytest
-from django_celery_beat.models import IntervalSchedule
+from django.utils import timezone
 
 from demo import seed_demo_account
 from evidence.collection.models import CheckResult, CollectionRun, EvidenceDocument
@@ -30,32 +30,37 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def moto_server(monkeypatch):
+@pytest.fixture(scope="module")
+def moto_server():
+    """A moto server seeded with the demo account, shared by the module's tests: collections
+    only read it, so each test registers the account in its own (flushed) database."""
     from moto.server import ThreadedMotoServer
 
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    aws_env = {
-        "AWS_ENDPOINT_URL": endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    for name, value in aws_env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    yield aws_env
-    server.stop()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+        port = free_port()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        server.start()
+        endpoint = f"http://127.0.0.1:{port}"
+        aws_env = {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        for name, value in aws_env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        try:
+            seed_demo_account(boto3.Session(region_name="us-east-1"))
+            yield aws_env
+        finally:
+            server.stop()
 
 
 @pytest.fixture
 def demo_account(moto_server):
-    seed_demo_account(boto3.Session(region_name="us-east-1"))
     catalog_load()
     return account_create(
         account_id="123456789012",
@@ -77,14 +82,12 @@ def finished(account) -> CollectionRun | None:
 def test_scheduled_collection_runs_on_a_real_worker(
     demo_account, moto_server, celery_worker_process
 ):
-    every_two_seconds, _ = IntervalSchedule.objects.get_or_create(
-        every=2, period=IntervalSchedule.SECONDS
-    )
-    demo_account.schedule.interval = every_two_seconds
-    demo_account.schedule.start_time = None  # registration schedules the first run a day out
+    # Registration schedules the first run a day out; a start time already past makes beat fire
+    # the account's own (daily) schedule at once, and only once while the test runs.
+    demo_account.schedule.start_time = timezone.now() - dt.timedelta(minutes=1)
     demo_account.schedule.save()
 
-    worker = celery_worker_process(beat=True, **moto_server)
+    worker = celery_worker_process(beat=True, concurrency=2, **moto_server)
     run = wait_for(
         lambda: finished(demo_account),
         timeout=240,
@@ -111,6 +114,7 @@ def test_scheduled_collection_runs_on_a_real_worker(
     )
     assert {"pass", "fail"} <= statuses | {"partial"} and "fail" in statuses | {"partial"}
     assert "integration-secret" not in worker.log()
+    assert CollectionRun.objects.filter(account=demo_account).count() == 1, "fired once"
 
 
 def test_worker_killed_mid_run_never_leaves_a_silently_complete_run(

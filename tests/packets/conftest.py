@@ -147,3 +147,27 @@ def small_packet(small_history, build_packet) -> EvidencePacket:
     )
     assert packet.status == EvidencePacket.Status.READY, packet.error
     return packet
+
+
+@pytest.fixture
+def pdf_unrendered(monkeypatch) -> None:
+    """report.pdf's renderer (WeasyPrint) writes a blank page instead of laying out the report.
+
+    Rendering is most of a packet build (a whole catalog's controls); tests that read other files
+    of a packet use this, and the PDF itself is checked by the tests that do not
+    (test_history.test_packet_of_a_collected_history, test_pdf_layout).
+    """
+    import weasyprint
+    from pypdf import PdfWriter
+
+    class BlankPage:
+        def __init__(self, string: str) -> None:
+            self.string = string
+
+        def write_pdf(self, target: Path) -> None:
+            writer = PdfWriter()
+            writer.add_blank_page(width=595, height=842)
+            with open(target, "wb") as pdf:
+                writer.write(pdf)
+
+    monkeypatch.setattr(weasyprint, "HTML", BlankPage)

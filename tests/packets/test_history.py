@@ -1,4 +1,8 @@
-"""A packet built from a moto-collected history: six simulated days with a change after day 3."""
+"""A packet built from a moto-collected history: six simulated days with a change after day 3.
+
+The history is collected once for the module (``module_transaction``); each test builds its
+packets from it in its own savepoint.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,14 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import TestCase
 
+from evidence.collection.models import AwsAccount
 from evidence.collection.services.runs import product_version
 from evidence.packets.models import EvidencePacket
 from grc.catalog.loader import catalog_load
 from grc.catalog.models import Framework
-from tests.evidence.conftest import run_collection
+from tests.evidence.conftest import mocked_aws, production_account, run_collection
 from tests.factories import UserFactory
 from tests.packets.conftest import PUBLIC_KEY_B64, sha256, zip_entries
 
@@ -28,43 +34,51 @@ DAYS = [dt.date(2026, 3, day) for day in range(1, 7)]
 SG_DESCRIPTION = '=HYPERLINK("http://x") <script>alert(1)</script>'
 
 
-def _collect_on(day: dt.date, account, capture):
+def _collect_on(day: dt.date, account):
     with time_machine.travel(dt.datetime.combine(day, dt.time(10), tzinfo=dt.UTC), tick=True):
-        return run_collection(account, capture)
+        return run_collection(account, TestCase.captureOnCommitCallbacks)
 
 
 def _csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode())))
 
 
+@pytest.fixture(scope="module")
+def history(module_transaction):
+    """The six collected days, built once for the module's tests (each only reads them)."""
+    with mocked_aws() as aws:
+        catalog_load()
+        account = production_account()
+        s3, ec2 = aws.client("s3"), aws.client("ec2")
+        s3.create_bucket(Bucket=BUCKET)
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        vpc_id = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
+        group = ec2.create_security_group(
+            GroupName="acme-web", Description=SG_DESCRIPTION, VpcId=vpc_id
+        )["GroupId"]
+        for day in DAYS[:3]:
+            _collect_on(day, account)
+        # The change in the middle of the period.
+        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
+        ec2.authorize_security_group_ingress(
+            GroupId=group,
+            IpPermissions=[
+                {
+                    "IpProtocol": "tcp",
+                    "FromPort": 3389,
+                    "ToPort": 3389,
+                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
+                }
+            ],
+        )
+        for day in DAYS[3:]:
+            _collect_on(day, account)
+    return {"group": group, "account": account}
+
+
 @pytest.fixture
-def history(aws, account, django_capture_on_commit_callbacks):
-    catalog_load()
-    s3, ec2 = aws.client("s3"), aws.client("ec2")
-    s3.create_bucket(Bucket=BUCKET)
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-    vpc_id = ec2.describe_vpcs()["Vpcs"][0]["VpcId"]
-    group = ec2.create_security_group(
-        GroupName="acme-web", Description=SG_DESCRIPTION, VpcId=vpc_id
-    )["GroupId"]
-    for day in DAYS[:3]:
-        _collect_on(day, account, django_capture_on_commit_callbacks)
-    # The change in the middle of the period.
-    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Suspended"})
-    ec2.authorize_security_group_ingress(
-        GroupId=group,
-        IpPermissions=[
-            {
-                "IpProtocol": "tcp",
-                "FromPort": 3389,
-                "ToPort": 3389,
-                "IpRanges": [{"CidrIp": "0.0.0.0/0"}],
-            }
-        ],
-    )
-    for day in DAYS[3:]:
-        _collect_on(day, account, django_capture_on_commit_callbacks)
-    return {"group": group}
+def account(history):
+    return AwsAccount.objects.get(pk=history["account"].pk)
 
 
 def test_packet_of_a_collected_history(history, account, build_packet):
@@ -197,7 +211,7 @@ def _samples_packet(build_packet, account, **overrides) -> tuple[EvidencePacket,
     return packet, zip_entries(packet.file.path)
 
 
-def test_populations_samples_and_deviations(history, account, build_packet):
+def test_populations_samples_and_deviations(history, account, build_packet, pdf_unrendered):
     packet, entries = _samples_packet(
         build_packet, account, seed="audit-2026", sample_sizes={"continuous": 4, "annual": 1}
     )
@@ -248,7 +262,7 @@ def test_populations_samples_and_deviations(history, account, build_packet):
     call_command("verify_packet", packet.file.path, "--public-key", PUBLIC_KEY_B64)
 
 
-def test_the_sample_is_reproducible_from_the_seed(history, account, build_packet):
+def test_the_sample_is_reproducible_from_the_seed(history, account, build_packet, pdf_unrendered):
     draws = []
     for seed in ("audit-2026", "audit-2026", "other-seed"):
         _, entries = _samples_packet(
