@@ -219,6 +219,8 @@ class CheckResultFactory(factory.django.DjangoModelFactory):
     reason = "Port 22 open to 0.0.0.0/0"
     evidence = factory.SubFactory(EvidenceDocumentFactory)
     collected_at = factory.LazyFunction(timezone.now)
+    service = factory.SelfAttribute("unit.service")
+    unit_region = factory.SelfAttribute("unit.region")
 
 
 class ControlStatusDailyFactory(factory.django.DjangoModelFactory):

@@ -199,6 +199,8 @@ def add_results(
                 reason=f"{spec.check_id} is {spec.status}",
                 evidence=evidence,
                 collected_at=collected_at,
+                service=unit.service,
+                unit_region=unit.region,
             )
         )
     return CheckResult.objects.bulk_create(results)

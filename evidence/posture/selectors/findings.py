@@ -29,6 +29,7 @@ from collectors.guidance import Guidance
 from collectors.registry import guidance_for, load_checks
 from collectors.types import Severity
 from evidence.collection.models import AwsAccount, CheckResult, CollectionRun, EvidenceDocument
+from evidence.collection.selectors.results import results_in_runs, with_observed_at
 from evidence.exceptions.models import RiskException
 from evidence.exceptions.selectors.matching import (
     ExceptionMatcher,
@@ -101,10 +102,13 @@ def latest_run_ids(account_ids: Iterable[int]) -> list[int]:
 
 
 def findings_queryset(filters: FindingFilters) -> QuerySet[CheckResult]:
-    """FAIL results of the latest runs, filtered and sorted in the database."""
+    """FAIL results of the latest runs, filtered and sorted in the database. ``observed_at`` is
+    when the latest run collected each one; ``collected_at`` when that exact verdict was first
+    collected (the "newest" sort)."""
     specs = load_checks()
-    rows = CheckResult.objects.filter(
-        run_id__in=latest_run_ids(filters.account_ids), status=CheckResult.Status.FAIL
+    run_ids = latest_run_ids(filters.account_ids)
+    rows = with_observed_at(results_in_runs(run_ids), run_ids).filter(
+        status=CheckResult.Status.FAIL
     )
     if filters.service:
         rows = rows.filter(
