@@ -176,7 +176,7 @@ def add_results(
             run=run,
             service=spec.service,
             region=spec.region,
-            defaults={"status": CollectionUnit.Status.DONE},
+            defaults={"status": CollectionUnit.Status.DONE, "finished_at": collected_at},
         )
         resource, _ = Resource.objects.get_or_create(
             account=account,

@@ -20,7 +20,11 @@ from evidence.collection.services.ingest import unit_results_store
 from evidence.collection.services.retention import evidence_retention_apply
 from evidence.packets.selectors.packets import sample_results
 from evidence.packets.selectors.population import resource_population
-from evidence.posture.selectors.findings import FindingFilters, findings_queryset
+from evidence.posture.selectors.findings import (
+    FindingFilters,
+    findings_describe,
+    findings_queryset,
+)
 from tests.factories import AwsAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -177,12 +181,12 @@ def test_each_run_has_exactly_its_results(history):
 
 def test_findings_are_the_latest_run_failures_seen_when_it_collected(history, account):
     rows = list(findings_queryset(FindingFilters(account_ids=[account.pk])))
+    findings = findings_describe(rows, [account.pk])
 
     assert sorted(r.resource.arn for r in rows) == ["arn:aws:s3:::a", "arn:aws:s3:::b"]
-    unit_time = history[2].units.get().finished_at
-    assert {r.observed_at for r in rows} == {unit_time}
-    b = next(r for r in rows if r.resource.arn.endswith(":b"))
-    assert b.collected_at == history[0].units.get().finished_at  # failing since the first run
+    assert {f.collected_at for f in findings} == {history[2].units.get().finished_at}
+    b = next(f for f in findings if f.result.resource.arn.endswith(":b"))
+    assert b.first_seen == history[0].units.get().finished_at  # failing since the first run
 
 
 def test_packet_samples_are_per_run_with_that_run_time(history):

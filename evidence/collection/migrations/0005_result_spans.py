@@ -110,6 +110,10 @@ class Migration(migrations.Migration):
                 name="checkresult_current_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="checkresult",
+            index=models.Index(fields=["account", "ended_run"], name="checkresult_ended_idx"),
+        ),
         migrations.RunPython(_on_postgres(DROP), _on_postgres(DROP, REFUSE_ALL)),
         migrations.RunSQL(SCOPE_SQL, migrations.RunSQL.noop),
         migrations.RunSQL(ENDED_SQL, migrations.RunSQL.noop),

@@ -112,6 +112,8 @@ class CheckResult(models.Model):
                 condition=models.Q(ended_run__isnull=True),
                 name="checkresult_current_idx",
             ),
+            # With it, a run's results are the current spans plus those ended after the run.
+            models.Index(fields=["account", "ended_run"], name="checkresult_ended_idx"),
             models.Index(fields=["account", "check_id", "-collected_at"]),
             models.Index(fields=["account", "status", "-collected_at"]),
             models.Index(fields=["run", "check_id"]),

@@ -52,11 +52,21 @@ def results_in_runs(
     if not run_ids:
         return results.none()
     accounts = CollectionRun.objects.filter(pk__in=run_ids).values("account_id")
+    if len(run_ids) == 1:
+        # The span range and the account are settled outside: only the scope is left to match.
+        units = CollectionUnit.objects.filter(
+            run_id=run_ids[0],
+            service=OuterRef("service"),
+            region=OuterRef("unit_region"),
+            status__in=OBSERVING,
+        )
+    else:
+        units = _observing_units(run_ids)
     return results.filter(
         Q(ended_run__isnull=True) | Q(ended_run_id__gt=run_ids[0]),
         account_id__in=Subquery(accounts),
         run_id__lte=run_ids[-1],
-    ).filter(Exists(_observing_units(run_ids)))
+    ).filter(Exists(units))
 
 
 def results_in_run(run_id: int) -> QuerySet[CheckResult]:
@@ -64,11 +74,14 @@ def results_in_run(run_id: int) -> QuerySet[CheckResult]:
     return results_in_runs([run_id])
 
 
-def with_observed_at(results: QuerySet[CheckResult], run_ids: Sequence[int]) -> QuerySet:
-    """Annotate ``observed_at``: when the (first) given run observing the span stored that unit,
-    the time a row-per-run store had as ``collected_at`` of that run's copy."""
-    units = _observing_units(list(run_ids)).order_by("run_id").values("finished_at")[:1]
-    return results.annotate(observed_at=Subquery(units))
+def observation_times(run_ids: Iterable[int]) -> dict[tuple[int, str, str], dt.datetime]:
+    """(account id, service, unit region) -> when that scope's unit of the account's run
+    finished: the time a row per result stored as ``collected_at`` of the run's copy. For runs
+    of different accounts (the latest runs, a sample day). One query, bounded by runs x units."""
+    rows = CollectionUnit.objects.filter(
+        run_id__in=list(run_ids), status__in=OBSERVING
+    ).values_list("run__account_id", "service", "region", "finished_at")
+    return {(account, service, region): at for account, service, region, at in rows}
 
 
 def last_observed_at(results: QuerySet[CheckResult]) -> dt.datetime | None:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from evidence.collection.models import AwsAccount, CollectionRun
 from evidence.collection.models import EvidenceDocument as Document
-from evidence.collection.selectors.results import results_in_runs, with_observed_at
+from evidence.collection.selectors.results import observation_times, results_in_runs
 from evidence.packets.models import EvidencePacket
 from evidence.posture.models import ControlStatusDaily
 from grc.catalog.models import CatalogLoad, Control, ControlCheck, ControlMapping, Criterion
@@ -144,12 +144,15 @@ def sample_results(*, run_ids: Sequence[int], check_ids: Sequence[str]) -> Itera
     resource, check. ``collected_at`` is when that run collected the result."""
     if not run_ids or not check_ids:
         return iter(())
+    collected = observation_times(run_ids)
     rows = (
-        with_observed_at(results_in_runs(run_ids), run_ids)
+        results_in_runs(run_ids)
         .filter(check_id__in=check_ids)
         .order_by("account__account_id", "resource__arn", "check_id", "pk")
         .values_list(
-            "observed_at",
+            "account_id",
+            "service",
+            "unit_region",
             "account__account_id",
             "region",
             "resource__arn",
@@ -159,7 +162,10 @@ def sample_results(*, run_ids: Sequence[int], check_ids: Sequence[str]) -> Itera
             "evidence__sha256",
         )
     )
-    return rows.iterator(chunk_size=CHUNK_ROWS)
+    return (
+        (collected[(account, service, region)], *row)
+        for account, service, region, *row in rows.iterator(chunk_size=CHUNK_ROWS)
+    )
 
 
 def evidence_contents(sha256s: Sequence[str]) -> Iterator[tuple[str, object]]:
