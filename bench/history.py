@@ -408,7 +408,7 @@ def report_storage(args, fill, after_first, before_unchanged, after_unchanged, s
     old_average = old_unchanged + average["documents"]
     print(
         f"average day ({args.change_rate:.0%} change): {mb(new_average)} against "
-        f"{mb(old_average)}: {old_average / new_average:,.1f}x smaller; a year of all accounts "
+        f"{mb(old_average)}: {old_average / new_average:,.1f}x smaller; all runs "
         f"{new_average * total_runs / 1e9:,.2f} GB against {old_average * total_runs / 1e9:,.1f} GB"
     )
 

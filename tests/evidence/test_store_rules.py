@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from evidence.collection.models import (
     AuditPeriod,
+    CheckResult,
     CollectionRun,
     CollectionUnit,
     EvidenceDocument,
@@ -62,6 +63,22 @@ def test_database_refuses_updates_to_evidence():
 
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
         EvidenceDocument.objects.filter(pk=document_id).update(size=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger is Postgres-only")
+def test_database_allows_a_result_to_be_ended_once_and_nothing_else(account):
+    (document_id,) = store([{"configuration": {}, "sources": []}]).values()
+    first = _run_on(account, timezone.localdate(), document_id)
+    later = CollectionRun.objects.create(account=account, trigger="schedule", status="succeeded")
+    span = CheckResult.objects.filter(run=first)
+
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        span.update(ended_run=later, status="FAIL")
+    span.update(ended_run=later)
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        span.update(ended_run=first)
+
+    assert span.get().ended_run == later
 
 
 @pytest.fixture

@@ -51,7 +51,11 @@ def results_in_runs(
     run_ids = sorted(set(run_ids))
     if not run_ids:
         return results.none()
-    accounts = CollectionRun.objects.filter(pk__in=run_ids).values("account_id")
+    # The accounts as values, not a subquery: the planner then reads the current spans through
+    # the partial index and the ended ones through (account, ended_run).
+    accounts = set(
+        CollectionRun.objects.filter(pk__in=run_ids).values_list("account_id", flat=True)
+    )
     if len(run_ids) == 1:
         # The span range and the account are settled outside: only the scope is left to match.
         units = CollectionUnit.objects.filter(
@@ -64,7 +68,7 @@ def results_in_runs(
         units = _observing_units(run_ids)
     return results.filter(
         Q(ended_run__isnull=True) | Q(ended_run_id__gt=run_ids[0]),
-        account_id__in=Subquery(accounts),
+        account_id__in=accounts,
         run_id__lte=run_ids[-1],
     ).filter(Exists(units))
 
