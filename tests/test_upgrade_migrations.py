@@ -191,7 +191,7 @@ def test_existing_results_become_one_run_spans(migrator) -> None:
     old = migrator.apply_initial_migration([("collection", "0004_hardening")])
     rows = _history_before_spans(old.apps)
 
-    new = migrator.apply_tested_migration([("collection", "0005_result_spans")])
+    new = migrator.apply_tested_migration([("collection", "0007_result_spans_trigger")])
 
     results = new.apps.get_model("collection", "CheckResult").objects
     ended = dict(results.values_list("pk", "ended_run_id"))

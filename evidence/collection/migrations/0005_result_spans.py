@@ -1,69 +1,9 @@
-"""Check results become spans: a verdict held unchanged from its first run until ``ended_run``.
-
-Every existing row was written by one run, so each becomes a one-run span: its scope is copied
-from its unit, and it ends at the next run of its account whose unit of the same scope completed
-(done or error). Rows are not merged; later collections simply stop adding unchanged copies.
-"""
+"""Check results become spans: a verdict held unchanged from its first run until ``ended_run``
+(the data is filled by 0006, the database trigger replaced by 0007: Postgres refuses DDL on a table
+with pending foreign key checks, so each step is its own transaction)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-SCOPE_SQL = """
-UPDATE evidence_checkresult SET
-    service = (SELECT u.service FROM evidence_collectionunit u
-               WHERE u.id = evidence_checkresult.unit_id),
-    unit_region = (SELECT u.region FROM evidence_collectionunit u
-                   WHERE u.id = evidence_checkresult.unit_id)
-"""
-
-ENDED_SQL = """
-UPDATE evidence_checkresult SET ended_run_id = (
-    SELECT MIN(u.run_id) FROM evidence_collectionunit u
-    JOIN evidence_collectionrun r ON r.id = u.run_id
-    WHERE r.account_id = evidence_checkresult.account_id
-      AND u.run_id > evidence_checkresult.run_id
-      AND u.service = evidence_checkresult.service
-      AND u.region = evidence_checkresult.unit_region
-      AND u.status IN ('done', 'error')
-)
-"""
-
-# On PostgreSQL a trigger refused every UPDATE of a result (evidence 0003). Now exactly one is
-# allowed: setting ended_run_id on a current span, with every other column unchanged.
-# (``%%``: schema_editor.execute passes the SQL through parameter interpolation.)
-END_ONLY = """
-CREATE OR REPLACE FUNCTION evidence_checkresult_end_only() RETURNS trigger AS $$
-DECLARE
-  ended bigint := NEW.ended_run_id;
-BEGIN
-  IF OLD.ended_run_id IS NULL AND ended IS NOT NULL THEN
-    NEW.ended_run_id := NULL;
-    IF NEW IS NOT DISTINCT FROM OLD THEN
-      NEW.ended_run_id := ended;
-      RETURN NEW;
-    END IF;
-  END IF;
-  RAISE EXCEPTION 'stored results are immutable but for ending them once (table %%)',
-    TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER evidence_checkresult_immutable BEFORE UPDATE ON evidence_checkresult
-FOR EACH ROW EXECUTE FUNCTION evidence_checkresult_end_only();
-"""
-REFUSE_ALL = """
-CREATE TRIGGER evidence_checkresult_immutable BEFORE UPDATE ON evidence_checkresult
-FOR EACH ROW EXECUTE FUNCTION evidence_refuse_update();
-"""
-DROP = "DROP TRIGGER IF EXISTS evidence_checkresult_immutable ON evidence_checkresult;"
-
-
-def _on_postgres(*statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for sql in statements:
-                schema_editor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -113,12 +53,5 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="checkresult",
             index=models.Index(fields=["account", "ended_run"], name="checkresult_ended_idx"),
-        ),
-        migrations.RunPython(_on_postgres(DROP), _on_postgres(DROP, REFUSE_ALL)),
-        migrations.RunSQL(SCOPE_SQL, migrations.RunSQL.noop),
-        migrations.RunSQL(ENDED_SQL, migrations.RunSQL.noop),
-        migrations.RunPython(
-            _on_postgres(DROP, END_ONLY),
-            _on_postgres(DROP, "DROP FUNCTION IF EXISTS evidence_checkresult_end_only();"),
         ),
     ]
