@@ -154,6 +154,19 @@ def test_a_pending_unit_observes_nothing_and_ends_nothing(account):
     assert CheckResult.objects.count() == 2
 
 
+def test_a_unit_finishing_after_a_later_run_changes_nothing_the_later_run_saw(account):
+    first = collect(account, 0, {S3: [verdict("arn:aws:s3:::a")]}, pending=[EC2])
+    ec2 = [verdict("arn:aws:ec2:eu-west-1:111122223333:sg/sg-1", region="eu-west-1")]
+    second = collect(account, 1, {S3: [verdict("arn:aws:s3:::a")], EC2: ec2})
+    late = first.units.get(service="ec2")
+
+    with transaction.atomic():
+        unit_results_store(unit=late, results=[verdict("arn:aws:ec2:x", region="eu-west-1")])
+
+    assert rows_of(second) == expected(verdict("arn:aws:s3:::a"), *ec2)
+    assert not CheckResult.objects.filter(resource__arn="arn:aws:ec2:x").exists()
+
+
 def test_other_accounts_and_other_scopes_are_not_observed(account):
     other = AwsAccountFactory(account_id="999988887777")
     collect(account, 0, {S3: [verdict("arn:aws:s3:::a")]})

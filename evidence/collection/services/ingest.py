@@ -96,8 +96,20 @@ def spans_store(*, unit: CollectionUnit, now: dt.datetime, results: list[Verdict
     """Compare the unit's results with the account's current spans of the same scope: an equal
     result writes nothing (the unit row is its observation), a new or different one opens a
     span, and a current span the unit did not reproduce is ended by this run. Returns the number
-    of spans opened."""
+    of spans opened.
+
+    A unit that completes after a later run already completed its scope (a lost unit of a reaped
+    run, finishing late) is older news than the current spans: it writes and ends nothing, so
+    the later run keeps exactly what it observed."""
     run = unit.run
+    if CollectionUnit.objects.filter(
+        run__account_id=run.account_id,
+        run_id__gt=run.pk,
+        service=unit.service,
+        region=unit.region,
+        status__in=(CollectionUnit.Status.DONE, CollectionUnit.Status.ERROR),
+    ).exists():
+        return 0
     current = CheckResult.objects.filter(
         account_id=run.account_id,
         service=unit.service,
