@@ -157,14 +157,22 @@ def load(rows: int, seed: int = 7) -> None:
                         status = "FAIL" if status == "PASS" else "PASS"
                     buffer.write(
                         f"{run.pk}\t{unit_id}\t{account.pk}\t{resource.pk}\t{check}\t1\t"
-                        f"{resource.region}\t{status}\t{check} is {status}\t\\N\t{collected_at}\n"
+                        f"{resource.region}\t{status}\t{check} is {status}\t\\N\t{collected_at}\t"
+                        f"{resource.service}\t{resource.region}\n"
                     )
                     written += 1
         buffer.seek(0)
+        # Every row is its run's own result (one-run spans, as the store's migration leaves a row
+        # per result): the account's previous rows end at this run.
+        for run in runs:
+            CheckResult.objects.filter(
+                account_id=run.account_id, ended_run__isnull=True, run_id__lt=run.pk
+            ).update(ended_run=run)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
                 "COPY evidence_checkresult (run_id, unit_id, account_id, resource_id, check_id, "
-                "check_version, region, status, reason, evidence_id, collected_at) FROM STDIN",
+                "check_version, region, status, reason, evidence_id, collected_at, service, "
+                "unit_region) FROM STDIN",
                 buffer,
             )
     with connection.cursor() as cursor:

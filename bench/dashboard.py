@@ -132,7 +132,9 @@ def latest_run(account: AwsAccount, check_ids: list[str], failing: int = 30) -> 
     run = CollectionRun.objects.create(
         account=account, trigger="schedule", status="succeeded", started_at=now, finished_at=now
     )
-    unit = CollectionUnit.objects.create(run=run, service="ec2", region="us-east-1", status="done")
+    unit = CollectionUnit.objects.create(
+        run=run, service="ec2", region="us-east-1", status="done", finished_at=now
+    )
     for n in range(failing):
         arn = f"arn:aws:ec2:us-east-1:{account.account_id}:security-group/sg-bench{n:04d}"
         content = {"configuration": {"GroupId": arn, "bench": True}, "sources": []}
@@ -158,6 +160,8 @@ def latest_run(account: AwsAccount, check_ids: list[str], failing: int = 30) -> 
             reason="ingress tcp 22 from 0.0.0.0/0",
             evidence=document,
             collected_at=now,
+            service=unit.service,
+            unit_region=unit.region,
         )
 
 

@@ -108,7 +108,11 @@ def seed() -> dict[str, int]:
                     account=account, trigger="schedule", status="succeeded", finished_at=finished
                 )
                 unit = CollectionUnit.objects.create(
-                    run=run, service="s3", region="us-east-1", status="done"
+                    run=run, service="s3", region="us-east-1", status="done", finished_at=finished
+                )
+                # Each month's results are written whole: last month's end here (one-run spans).
+                CheckResult.objects.filter(account=account, ended_run__isnull=True).update(
+                    ended_run=run
                 )
                 for index in rng.sample(range(RESOURCES), int(RESOURCES * CHANGE_SHARE)):
                     versions[index] += 1
@@ -134,6 +138,8 @@ def seed() -> dict[str, int]:
                                 status="FAIL" if failing else "PASS",
                                 reason="setting off" if failing else "setting on",
                                 collected_at=finished,
+                                service=unit.service,
+                                unit_region=unit.region,
                                 evidence_id=sha,  # replaced by the row id below
                             )
                         )

@@ -132,3 +132,78 @@ def test_rows_written_before_the_split_survive_it(migrator) -> None:
     assert account.external_id == "upgrade-secret"
     content_types = new.apps.get_model("contenttypes", "ContentType").objects
     assert not content_types.filter(app_label="evidence", model="awsaccount").exists()
+
+
+def _history_before_spans(apps) -> dict[str, int]:
+    """Three runs of one account as a row per result stored them; the second run's ec2 unit
+    never completed, and the third dropped bucket b."""
+    model = apps.get_model
+    account = model("collection", "AwsAccount").objects.create(
+        account_id="123456789012", name="Production", role_arn="r", external_id="x"
+    )
+    now = dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC)
+    document = model("collection", "EvidenceDocument").objects.create(
+        sha256="b" * 64, content={}, size=2
+    )
+    resources = {
+        name: model("collection", "Resource").objects.create(
+            account=account, arn=name, resource_type="t", region="global", service="s3"
+        )
+        for name in ("a", "b", "sg")
+    }
+    rows: dict[str, int] = {}
+    plan = [
+        {("s3", "global", "done"): ["a", "b"], ("ec2", "eu-west-1", "done"): ["sg"]},
+        {("s3", "global", "done"): ["a", "b"], ("ec2", "eu-west-1", "pending"): []},
+        {("s3", "global", "error"): ["a"], ("ec2", "eu-west-1", "done"): ["sg"]},
+    ]
+    for number, units in enumerate(plan, start=1):
+        run = model("collection", "CollectionRun").objects.create(
+            account=account, trigger="schedule", status="succeeded", finished_at=now
+        )
+        rows[f"run{number}"] = run.pk
+        for (service, region, status), names in units.items():
+            unit = model("collection", "CollectionUnit").objects.create(
+                run=run, service=service, region=region, status=status
+            )
+            for name in names:
+                rows[f"{name}{number}"] = (
+                    model("collection", "CheckResult")
+                    .objects.create(
+                        run=run,
+                        unit=unit,
+                        account=account,
+                        resource=resources[name],
+                        check_id="c",
+                        region=region,
+                        status="PASS",
+                        reason="r",
+                        evidence=document,
+                        collected_at=now,
+                    )
+                    .pk
+                )
+    return rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_results_become_one_run_spans(migrator) -> None:
+    old = migrator.apply_initial_migration([("collection", "0005_account_environment")])
+    rows = _history_before_spans(old.apps)
+
+    new = migrator.apply_tested_migration([("collection", "0008_result_spans_trigger")])
+
+    results = new.apps.get_model("collection", "CheckResult").objects
+    ended = dict(results.values_list("pk", "ended_run_id"))
+    scope = dict(results.values_list("pk", "service"))
+    assert ended == {
+        rows["a1"]: rows["run2"],
+        rows["b1"]: rows["run2"],
+        rows["sg1"]: rows["run3"],  # run 2's ec2 unit never completed: it saw nothing
+        rows["a2"]: rows["run3"],
+        rows["b2"]: rows["run3"],  # gone in run 3, whose s3 unit completed with an error
+        rows["a3"]: None,
+        rows["sg3"]: None,
+    }
+    assert scope[rows["sg1"]] == "ec2" and scope[rows["a3"]] == "s3"
+    assert set(results.values_list("unit_region", flat=True)) == {"global", "eu-west-1"}

@@ -176,7 +176,7 @@ def add_results(
             run=run,
             service=spec.service,
             region=spec.region,
-            defaults={"status": CollectionUnit.Status.DONE},
+            defaults={"status": CollectionUnit.Status.DONE, "finished_at": collected_at},
         )
         resource, _ = Resource.objects.get_or_create(
             account=account,
@@ -199,6 +199,8 @@ def add_results(
                 reason=f"{spec.check_id} is {spec.status}",
                 evidence=evidence,
                 collected_at=collected_at,
+                service=unit.service,
+                unit_region=unit.region,
             )
         )
     return CheckResult.objects.bulk_create(results)

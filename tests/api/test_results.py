@@ -89,6 +89,7 @@ def test_result_shape(manager_client, results):
         "resource_type": "AWS::S3::Bucket",
         "evidence": "c" * 64,
         "collected_at": "2026-03-01T12:00:00Z",
+        "ended_run": None,
     }
     detail = manager_client.get(f"/api/v1/check-results/{row['id']}/").json()
     assert detail == row
@@ -170,3 +171,62 @@ def test_far_offsets_are_converted_not_a_database_error(manager_client, results)
     assert list(error_of(response)["fields"]) == ["collected_after"]
     far = base64.urlsafe_b64encode(b"2026-03-02T11:00:00+23:07|999999").decode()
     assert manager_client.get("/api/v1/check-results/", {"cursor": far}).status_code == 200
+
+
+def _collect(account, results: list[tuple[str, str]]):
+    """A run whose one s3 unit stores these (bucket, status) results, as a unit does."""
+    from django.db import transaction
+
+    from collectors.types import CheckResult as Collected
+    from collectors.types import Status
+    from evidence.collection.models import CollectionRun, CollectionUnit
+    from evidence.collection.services.ingest import unit_results_store
+
+    run = CollectionRun.objects.create(account=account, trigger="schedule", status="running")
+    unit = CollectionUnit.objects.create(run=run, service="s3", region="global")
+    collected = [
+        Collected("s3_bucket_versioning", account.account_id, "global", f"arn:aws:s3:::{name}",
+                  "AWS::S3::Bucket", Status(status), f"{name} {status}")
+        for name, status in results
+    ]  # fmt: skip
+    with transaction.atomic():
+        unit_results_store(unit=unit, results=collected)
+    CollectionRun.objects.filter(pk=run.pk).update(status="succeeded", finished_at=timezone.now())
+    return run
+
+
+def test_run_filter_lists_what_the_run_observed(manager_client, aws_account):
+    first = _collect(aws_account, [("a", "PASS"), ("b", "FAIL")])
+    second = _collect(aws_account, [("a", "PASS"), ("b", "PASS")])
+    third = _collect(aws_account, [("a", "PASS")])
+
+    observed = {
+        run.pk: sorted(
+            (row["resource"], row["status"], row["run"], row["ended_run"])
+            for row in _rows(manager_client, run=run.pk)
+        )
+        for run in (first, second, third)
+    }
+
+    assert observed[first.pk] == [
+        ("arn:aws:s3:::a", "PASS", first.pk, None),
+        ("arn:aws:s3:::b", "FAIL", first.pk, second.pk),
+    ]
+    assert observed[second.pk] == [
+        ("arn:aws:s3:::a", "PASS", first.pk, None),
+        ("arn:aws:s3:::b", "PASS", second.pk, third.pk),
+    ]
+    assert observed[third.pk] == [("arn:aws:s3:::a", "PASS", first.pk, None)]
+
+
+def test_run_filter_pages_by_cursor(manager_client, aws_account):
+    _collect(aws_account, [(f"b{i}", "PASS") for i in range(7)])
+    second = _collect(aws_account, [(f"b{i}", "PASS") for i in range(7)] + [("new", "FAIL")])
+
+    url, seen = f"/api/v1/check-results/?run={second.pk}&page_size=3", []
+    while url:
+        page = manager_client.get(url).json()
+        seen += [row["resource"] for row in page["results"]]
+        url = page["next"]
+
+    assert sorted(seen) == sorted([f"arn:aws:s3:::b{i}" for i in range(7)] + ["arn:aws:s3:::new"])

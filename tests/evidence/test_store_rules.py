@@ -21,7 +21,12 @@ from evidence.collection.services.accounts import (
     account_schedule_set,
     account_update,
 )
-from evidence.collection.services.ingest import evidence_documents_insert, hashed_document
+from evidence.collection.services.ingest import (
+    Verdict,
+    evidence_documents_insert,
+    hashed_document,
+    spans_store,
+)
 from evidence.collection.services.retention import evidence_retention_apply
 
 
@@ -58,6 +63,22 @@ def test_database_refuses_updates_to_evidence():
 
     with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
         EvidenceDocument.objects.filter(pk=document_id).update(size=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger is Postgres-only")
+def test_database_allows_a_result_to_be_ended_once_and_nothing_else(account):
+    (document_id,) = store([{"configuration": {}, "sources": []}]).values()
+    first = _run_on(account, timezone.localdate(), document_id)
+    later = CollectionRun.objects.create(account=account, trigger="schedule", status="succeeded")
+    span = CheckResult.objects.filter(run=first)
+
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        span.update(ended_run=later, status="FAIL")
+    span.update(ended_run=later)
+    with pytest.raises(DatabaseError, match="immutable"), transaction.atomic():
+        span.update(ended_run=first)
+
+    assert span.get().ended_run == later
 
 
 @pytest.fixture
@@ -113,6 +134,7 @@ def test_external_id_is_not_in_the_account_text(account):
 
 
 def _run_on(account, day: dt.date, document_id: int) -> CollectionRun:
+    """A run on ``day`` whose one result cites the document, stored as ingest stores it."""
     run = CollectionRun.objects.create(account=account, trigger="schedule", status="succeeded")
     CollectionRun.objects.filter(pk=run.pk).update(
         created_at=timezone.make_aware(dt.datetime.combine(day, dt.time(3)))
@@ -125,18 +147,8 @@ def _run_on(account, day: dt.date, document_id: int) -> CollectionRun:
         region="global",
         service="s3",
     )
-    CheckResult.objects.create(
-        run=run,
-        unit=unit,
-        account=account,
-        resource=resource,
-        check_id="s3_bucket_versioning",
-        region="global",
-        status="PASS",
-        reason="ok",
-        evidence_id=document_id,
-        collected_at=timezone.now(),
-    )
+    verdict = Verdict(resource.pk, "s3_bucket_versioning", "1", "global", "PASS", "ok", document_id)
+    spans_store(unit=unit, now=timezone.now(), results=[verdict])
     return run
 
 
@@ -147,8 +159,8 @@ def test_retention_keeps_audit_periods_and_cited_evidence(account, settings):
     ).values()
     today = timezone.localdate()
     expired_run = _run_on(account, today - dt.timedelta(days=800), old)
-    audited_run = _run_on(account, today - dt.timedelta(days=700), audited)
     _run_on(account, today - dt.timedelta(days=790), cited_by_recent)
+    audited_run = _run_on(account, today - dt.timedelta(days=700), audited)
     recent_run = _run_on(account, today - dt.timedelta(days=10), cited_by_recent)
     AuditPeriod.objects.create(
         name="FY2024",

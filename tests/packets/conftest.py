@@ -106,7 +106,9 @@ def small_history(db):
     run = CollectionRun.objects.create(
         account=acct, trigger="manual", status="succeeded", finished_at=finished
     )
-    unit = CollectionUnit.objects.create(run=run, service="s3", region="us-east-1", status="done")
+    unit = CollectionUnit.objects.create(
+        run=run, service="s3", region="us-east-1", status="done", finished_at=finished
+    )
     rows = [
         (HOSTILE_FORMULA, HOSTILE_SCRIPT, "FAIL"),
         (HOSTILE_SCRIPT, "@SUM(1+1)", "FAIL"),
@@ -129,6 +131,8 @@ def small_history(db):
             reason=reason,
             evidence=_evidence({"configuration": {"Bucket": arn}, "sources": []}),
             collected_at=finished,
+            service=unit.service,
+            unit_region=unit.region,
         )
     return {"framework": framework, "account": acct, "control": control, "run": run}
 

@@ -46,8 +46,10 @@ def ten_accounts(small_history):
             account=account, trigger="manual", status="succeeded", finished_at=finished
         )
         unit = CollectionUnit.objects.create(
-            run=run, service="s3", region="us-east-1", status="done"
+            run=run, service="s3", region="us-east-1", status="done", finished_at=finished
         )
+        # Every result changes (its evidence names the day): the earlier spans end here.
+        CheckResult.objects.filter(account=account, ended_run__isnull=True).update(ended_run=run)
         for index in range(3):
             arn = _long_arn(account.account_id, index)
             resource, _ = Resource.objects.get_or_create(
@@ -60,6 +62,7 @@ def ten_accounts(small_history):
                 check_id="s3_bucket_versioning", region="us-east-1", status="FAIL",
                 reason="Versioning is " + "Suspended;" * 20, collected_at=finished,
                 evidence=_evidence({"configuration": {"Bucket": arn, "day": day}}),
+                service=unit.service, unit_region=unit.region,
             )  # fmt: skip
     return accounts
 

@@ -6,9 +6,11 @@ Results and events are filtered on the columns their indexes lead with: (account
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
 from evidence.collection.models import AwsAccount, CheckResult, CollectionRun, Environment
+from evidence.collection.selectors.results import results_in_runs
 from grc.access.api.filters import AccountIdFilter, IdFilter, UtcDateTimeFilter
 
 
@@ -50,7 +52,11 @@ class CheckResultFilter(filters.FilterSet):
     region = filters.CharFilter(help_text="Region, e.g. eu-west-1 (or global).")
     service = filters.CharFilter(field_name="resource__service", help_text="AWS service, e.g. s3.")
     resource = filters.CharFilter(field_name="resource__arn", help_text="Exact resource ARN.")
-    run = IdFilter(field_name="run_id", help_text="Collection run id.")
+    run = IdFilter(
+        method="filter_run",
+        help_text="Collection run id: the results that run observed, including those first "
+        "collected by an earlier run and unchanged since.",
+    )
     collected_after = UtcDateTimeFilter(
         field_name="collected_at", lookup_expr="gte", help_text="Collected at or after (ISO 8601)."
     )
@@ -71,3 +77,6 @@ class CheckResultFilter(filters.FilterSet):
             "collected_after",
             "collected_before",
         ]
+
+    def filter_run(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return results_in_runs([value], queryset)

@@ -277,17 +277,25 @@ class CheckResultSerializer(serializers.ModelSerializer):
             "resource_type",
             "evidence",
             "collected_at",
+            "ended_run",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "id": {"help_text": "Result id."},
-            "run": {"help_text": "Id of the collection run."},
+            "run": {
+                "help_text": "Id of the run that first collected this exact result. Later runs "
+                "that reproduced it unchanged observe the same result (filter with ?run=)."
+            },
+            "ended_run": {
+                "help_text": "Id of the first later run that did not reproduce it (changed, "
+                "gone or unreadable); null while it is current."
+            },
             "check_id": {"help_text": "Stable collector check id."},
             "check_version": {"help_text": "Version of the check's logic."},
             "status": {"help_text": "PASS, FAIL, ERROR or NOT_APPLICABLE."},
             "reason": {"help_text": "Why, in a sentence."},
             "region": {"help_text": "Region of the resource (or global)."},
-            "collected_at": {"help_text": "When it was collected."},
+            "collected_at": {"help_text": "When the run in `run` collected it."},
         }
 
 

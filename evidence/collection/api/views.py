@@ -182,7 +182,9 @@ class CollectionRunViewSet(
     retrieve=extend_schema(summary="Get a check result", tags=["results"]),
 )
 class CheckResultViewSet(viewsets.ReadOnlyModelViewSet):
-    """One check on one resource in one run. Cursor-paginated: follow `next`."""
+    """One check's verdict on one resource, stored once from the run that first collected it
+    (`run`) until a later run did not reproduce it (`ended_run`). `?run=` lists what one run
+    observed. Cursor-paginated: follow `next`."""
 
     queryset = CheckResult.objects.select_related("account", "resource", "evidence").defer(
         "evidence__content"

@@ -57,7 +57,15 @@ class Resource(models.Model):
 
 
 class CheckResult(models.Model):
-    """One check on one resource in one run: the verdict, its reason and the evidence cited."""
+    """One verdict of one check on one resource, held unchanged over a span of runs.
+
+    ``run``, ``unit`` and ``collected_at`` are the collection that first produced it. Every later
+    run of the account whose unit of the same scope (``service``, ``unit_region``) completed
+    reproduced it exactly, until ``ended_run``: the first such run that did not (null while it is
+    current). A run's units are its observation record, so an unchanged result is stored once and
+    still belongs to every run that saw it (``evidence.collection.selectors.results``). Setting
+    ``ended_run`` once is the only update a row ever gets; its evidence is never rewritten.
+    """
 
     class Status(models.TextChoices):
         PASS = "PASS", "Pass"
@@ -79,12 +87,33 @@ class CheckResult(models.Model):
     evidence = models.ForeignKey(
         EvidenceDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="results"
     )
-    collected_at = models.DateTimeField()
+    collected_at = models.DateTimeField(help_text="When the first run of the span collected it")
+    # The unit's scope, copied so that "observed in run R" is one index probe of R's units.
+    service = models.CharField(max_length=64)
+    unit_region = models.CharField(max_length=32)
+    # PROTECT: a span must never look current again because the run that ended it was deleted
+    # (retention keeps every run a remaining result points at).
+    ended_run = models.ForeignKey(
+        CollectionRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ended_results",
+        help_text="The first later run whose unit of the same scope did not reproduce it",
+    )
 
     class Meta:
         db_table = "evidence_checkresult"
         ordering = ["-collected_at", "-id"]
         indexes = [
+            # The current spans of an account: the latest run's results, and ingest's comparison.
+            models.Index(
+                fields=["account", "service", "unit_region"],
+                condition=models.Q(ended_run__isnull=True),
+                name="checkresult_current_idx",
+            ),
+            # With it, a run's results are the current spans plus those ended after the run.
+            models.Index(fields=["account", "ended_run"], name="checkresult_ended_idx"),
             models.Index(fields=["account", "check_id", "-collected_at"]),
             models.Index(fields=["account", "status", "-collected_at"]),
             models.Index(fields=["run", "check_id"]),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Max, Min
+from django.db.models import Min
 
 from evidence.collection.models import CheckResult, EvidenceDocument
+from evidence.collection.selectors.results import last_observed_at
 from grc.catalog.models import ControlCheck
 
 
@@ -24,10 +25,10 @@ class EvidenceView:
 
 
 def evidence_document_read(document: EvidenceDocument) -> EvidenceView:
-    """The document pretty-printed and when results citing it were collected. One query."""
-    seen = CheckResult.objects.filter(evidence=document).aggregate(
-        first=Min("collected_at"), last=Max("collected_at")
-    )
+    """The document pretty-printed and when results citing it were first and last collected.
+    Two queries."""
+    citing = CheckResult.objects.filter(evidence=document)
+    first_seen = citing.aggregate(first=Min("collected_at"))["first"]
     content = document.content if isinstance(document.content, dict) else {}
     sources = [
         {
@@ -42,15 +43,16 @@ def evidence_document_read(document: EvidenceDocument) -> EvidenceView:
         document=document,
         pretty=json.dumps(document.content, indent=2, sort_keys=True, ensure_ascii=False),
         sources=sources,
-        first_seen=seen["first"],
-        last_seen=seen["last"],
+        first_seen=first_seen,
+        last_seen=last_observed_at(citing) if first_seen else None,
     )
 
 
 def evidence_citations_page(
     document: EvidenceDocument, page_number: str | int | None, per_page: int = 50
 ) -> Page:
-    """Results citing the document, newest first. Two queries (count, page)."""
+    """Results citing the document, newest first: each a span, shown with the run that first
+    collected it. Two queries (count, page)."""
     results = (
         CheckResult.objects.filter(evidence=document)
         .select_related("resource", "account", "run")

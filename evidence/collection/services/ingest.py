@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import F
 from django.utils import timezone
@@ -79,6 +80,73 @@ def resources_store(account_id: int, service: str, results: list[CollectedResult
     )
 
 
+class Verdict(NamedTuple):
+    """What makes two results the same: equal verdicts extend one span instead of a new row."""
+
+    resource_id: int
+    check_id: str
+    check_version: str
+    region: str
+    status: str
+    reason: str
+    evidence_id: int | None
+
+
+def spans_store(*, unit: CollectionUnit, now: dt.datetime, results: list[Verdict]) -> int:
+    """Compare the unit's results with the account's current spans of the same scope: an equal
+    result writes nothing (the unit row is its observation), a new or different one opens a
+    span, and a current span the unit did not reproduce is ended by this run. Returns the number
+    of spans opened.
+
+    A unit that completes after a later run already completed its scope (a lost unit of a reaped
+    run, finishing late) is older news than the current spans: it writes and ends nothing, so
+    the later run keeps exactly what it observed."""
+    run = unit.run
+    if CollectionUnit.objects.filter(
+        run__account_id=run.account_id,
+        run_id__gt=run.pk,
+        service=unit.service,
+        region=unit.region,
+        status__in=(CollectionUnit.Status.DONE, CollectionUnit.Status.ERROR),
+    ).exists():
+        return 0
+    current = CheckResult.objects.filter(
+        account_id=run.account_id,
+        service=unit.service,
+        unit_region=unit.region,
+        ended_run__isnull=True,
+        run_id__lt=run.pk,
+    ).values_list("pk", *Verdict._fields)
+    open_spans: dict[Verdict, list[int]] = {}
+    for pk, *fields in current.iterator(chunk_size=5000):
+        open_spans.setdefault(Verdict(*fields), []).append(pk)
+    new: list[Verdict] = []
+    for verdict in results:
+        if open_spans.get(verdict):
+            open_spans[verdict].pop()  # reproduced: it stays current
+        else:
+            new.append(verdict)
+    ended = [pk for pks in open_spans.values() for pk in pks]
+    for start in range(0, len(ended), 1000):
+        CheckResult.objects.filter(pk__in=ended[start : start + 1000]).update(ended_run=run)
+    CheckResult.objects.bulk_create(
+        [
+            CheckResult(
+                run=run,
+                unit=unit,
+                account_id=run.account_id,
+                service=unit.service,
+                unit_region=unit.region,
+                collected_at=now,
+                **verdict._asdict(),
+            )
+            for verdict in new
+        ],
+        batch_size=1000,
+    )
+    return len(new)
+
+
 def unit_results_store(
     *, unit: CollectionUnit, results: list[CollectedResult], session_error: str = ""
 ) -> None:
@@ -88,24 +156,21 @@ def unit_results_store(
     documents = [hashed_document(evidence_content(result)) for result in results]
     document_ids = evidence_documents_insert(documents)
     resource_ids = resources_store(run.account_id, unit.service, results)
-    CheckResult.objects.bulk_create(
-        [
-            CheckResult(
-                run=run,
-                unit=unit,
-                account_id=run.account_id,
-                resource_id=resource_ids[result.resource_id],
-                check_id=result.check_id,
-                check_version=_check_version(result.check_id),
-                region=result.region,
-                status=result.status.value,
-                reason=result.reason,
-                evidence_id=document_ids[sha],
-                collected_at=now,
+    spans_store(
+        unit=unit,
+        now=now,
+        results=[
+            Verdict(
+                resource_ids[result.resource_id],
+                result.check_id,
+                _check_version(result.check_id),
+                result.region,
+                result.status.value,
+                result.reason,
+                document_ids[sha],
             )
             for result, (sha, _, _) in zip(results, documents, strict=True)
         ],
-        batch_size=1000,
     )
     counts = {status: 0 for status in Status}
     for result in results:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collectors.registry import load_checks
 from evidence.collection.models import CheckResult, CollectionRun
+from evidence.collection.selectors.results import results_in_run
 from evidence.notifications.conf import setting
 from evidence.notifications.models import EventKind, Severity
 from evidence.notifications.services.events import EventSpec
@@ -131,10 +132,17 @@ def _finding_specs(run: CollectionRun) -> list[EventSpec]:
         return []
     severities = {check_id: str(spec.severity) for check_id, spec in load_checks().items()}
     high = [check_id for check_id, severity in severities.items() if severity in HIGH]
-    failing = CheckResult.objects.filter(status=CheckResult.Status.FAIL, check_id__in=high)
-    before = set(failing.filter(run=previous).values_list("resource_id", "check_id"))
+    failing = {"status": CheckResult.Status.FAIL, "check_id__in": high}
+    before = set(
+        results_in_run(previous.pk).filter(**failing).values_list("resource_id", "check_id")
+    )
     limit = setting("GRC_NOTIFY_MAX_FINDINGS_PER_RUN")
-    rows = failing.filter(run=run).select_related("resource").order_by("check_id", "pk")
+    rows = (
+        results_in_run(run.pk)
+        .filter(**failing)
+        .select_related("resource")
+        .order_by("check_id", "pk")
+    )
     new = [r for r in rows if (r.resource_id, r.check_id) not in before][:limit]
     controls: dict[str, list[str]] = {}
     for check_id, ref in ControlCheck.objects.filter(

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, Subquery
 
 from evidence.collection.models import CheckResult, CollectionRun
+from evidence.collection.selectors.results import results_in_runs
 from evidence.organizations.messages import assume_role_explained
 from evidence.organizations.models import Organization, OrganizationAccount
 
@@ -70,11 +71,15 @@ class ResultRow:
 
 
 def _results_of_runs(run_ids: Iterable[int], check_ids: Iterable[str]) -> list[ResultRow]:
-    # reads results of runs; switch to collection.selectors.results when it lands
-    rows = CheckResult.objects.filter(run_id__in=list(run_ids), check_id__in=list(check_ids))
+    """The results each run observed; the runs are one per account (each member's latest)."""
+    run_ids = list(run_ids)
+    run_of = dict(CollectionRun.objects.filter(pk__in=run_ids).values_list("account_id", "pk"))
+    rows = results_in_runs(run_ids).filter(check_id__in=list(check_ids)).order_by("id")
     return [
-        ResultRow(*values)
-        for values in rows.order_by("id").values_list("run_id", "check_id", "status", "reason")
+        ResultRow(run_of[account_id], check_id, status, reason)
+        for account_id, check_id, status, reason in rows.values_list(
+            "account_id", "check_id", "status", "reason"
+        )
     ]
 
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from evidence.collection.models import AwsAccount, CheckResult, CollectionRun
+from evidence.collection.models import AwsAccount, CollectionRun
 from evidence.collection.models import EvidenceDocument as Document
+from evidence.collection.selectors.results import observation_times, results_in_runs
 from evidence.packets.models import EvidencePacket
 from evidence.posture.models import ControlStatusDaily
 from grc.catalog.models import CatalogLoad, Control, ControlCheck, ControlMapping, Criterion
@@ -139,14 +140,19 @@ ResultRow = tuple[dt.datetime, str, str, str, str, str, str, str | None]
 
 def sample_results(*, run_ids: Sequence[int], check_ids: Sequence[str]) -> Iterator[ResultRow]:
     """(collected_at, account id, region, resource arn, check, status, reason, evidence sha256)
-    of the given runs for the given checks, ordered by account id, resource, check."""
+    of the given runs (at most one per account) for the given checks, ordered by account id,
+    resource, check. ``collected_at`` is when that run collected the result."""
     if not run_ids or not check_ids:
         return iter(())
+    collected = observation_times(run_ids)
     rows = (
-        CheckResult.objects.filter(run_id__in=run_ids, check_id__in=check_ids)
+        results_in_runs(run_ids)
+        .filter(check_id__in=check_ids)
         .order_by("account__account_id", "resource__arn", "check_id", "pk")
         .values_list(
-            "collected_at",
+            "account_id",
+            "service",
+            "unit_region",
             "account__account_id",
             "region",
             "resource__arn",
@@ -156,7 +162,10 @@ def sample_results(*, run_ids: Sequence[int], check_ids: Sequence[str]) -> Itera
             "evidence__sha256",
         )
     )
-    return rows.iterator(chunk_size=CHUNK_ROWS)
+    return (
+        (collected[(account, service, region)], *row)
+        for account, service, region, *row in rows.iterator(chunk_size=CHUNK_ROWS)
+    )
 
 
 def evidence_contents(sha256s: Sequence[str]) -> Iterator[tuple[str, object]]:

@@ -8,10 +8,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from evidence.collection.models import CheckResult, CollectionRun
+from evidence.collection.models import AwsAccount, CollectionRun
+from evidence.collection.selectors.results import results_overlapping, span_observations
 from evidence.packets.selectors.packets import CHUNK_ROWS
 
 USABLE_RUNS = (CollectionRun.Status.SUCCEEDED, CollectionRun.Status.WITH_ERRORS)
@@ -67,37 +67,59 @@ def collected_dates(*, account_ids: Sequence[int], start: dt.date, end: dt.date)
 
 
 PopulationRow = tuple[str, str, str, str, str, dt.datetime, dt.datetime, int, int]
+GroupKey = tuple[str, str, str, str, str]  # account id, arn, resource type, region, check
 
 
 def resource_population(
     *, account_ids: Sequence[int], check_ids: Sequence[str], start: dt.date, end: dt.date
 ) -> Iterator[PopulationRow]:
     """(account id, resource arn, resource type, region, check, first seen, last seen, times
-    evaluated, times failed) for every resource the checks evaluated in the period."""
+    evaluated, times failed) for every resource the checks evaluated in the period.
+
+    A stored result is a span observed by many runs, so each span is expanded here against its
+    account's completed units of the period (one query per account, bounded by days x units)
+    while the spans stream in (account id, arn, check) order."""
     if not check_ids:
         return iter(())
-    first, last = _bounds(start, end)
-    rows = (
-        CheckResult.objects.filter(
-            account_id__in=account_ids,
-            check_id__in=check_ids,
-            run__status__in=USABLE_RUNS,
-            collected_at__gte=first,
-            collected_at__lt=last,
+    return _population(account_ids, check_ids, *_bounds(start, end))
+
+
+def _population(
+    account_ids: Sequence[int], check_ids: Sequence[str], first: dt.datetime, last: dt.datetime
+) -> Iterator[PopulationRow]:
+    accounts = AwsAccount.objects.filter(pk__in=account_ids).order_by("account_id")
+    for pk, number in accounts.values_list("pk", "account_id"):
+        observations = span_observations(
+            account_id=pk, start=first, end=last, run_statuses=USABLE_RUNS
         )
-        .values_list(
-            "account__account_id",
-            "resource__arn",
-            "resource__resource_type",
-            "region",
-            "check_id",
+        spans = (
+            results_overlapping(account_id=pk, check_ids=check_ids, start=first, end=last)
+            .order_by("resource__arn", "check_id", "region", "run_id")
+            .values_list(
+                "resource__arn",
+                "resource__resource_type",
+                "region",
+                "check_id",
+                "status",
+                "service",
+                "unit_region",
+                "run_id",
+                "ended_run_id",
+            )
         )
-        .annotate(
-            first_seen=Min("collected_at"),
-            last_seen=Max("collected_at"),
-            evaluated=Count("pk"),
-            failed=Count("pk", filter=Q(status__in=("FAIL", "ERROR"))),
-        )
-        .order_by("account__account_id", "resource__arn", "check_id")
-    )
-    return rows.iterator(chunk_size=CHUNK_ROWS)
+        key: GroupKey | None = None
+        seen: list[dt.datetime] = []
+        failed = 0
+        for arn, resource_type, region, check_id, status, *scope in spans.iterator(CHUNK_ROWS):
+            times = observations.of(tuple(scope))
+            if not times:
+                continue
+            span_key = (number, arn, resource_type, region, check_id)
+            if span_key != key:
+                if key is not None:
+                    yield (*key, min(seen), max(seen), len(seen), failed)
+                key, seen, failed = span_key, [], 0
+            seen.extend(times)
+            failed += len(times) if status in ("FAIL", "ERROR") else 0
+        if key is not None:
+            yield (*key, min(seen), max(seen), len(seen), failed)

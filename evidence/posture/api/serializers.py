@@ -110,7 +110,7 @@ class FindingSerializer(serializers.Serializer):
     region = serializers.CharField(source="result.region")
     resource = serializers.CharField(source="result.resource.arn")
     reason = serializers.CharField(source="result.reason")
-    collected_at = serializers.DateTimeField(source="result.collected_at")
+    collected_at = serializers.DateTimeField(help_text="When the latest run collected it.")
     first_seen_failing = serializers.DateTimeField(source="first_seen", allow_null=True)
     controls = serializers.ListField(child=serializers.CharField())
     exception = serializers.IntegerField(source="exception.pk", allow_null=True, default=None)

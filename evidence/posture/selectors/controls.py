@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from collectors.registry import load_checks
 from evidence.collection.models import AwsAccount, CheckResult
 from evidence.collection.selectors.accounts import latest_finished_runs
+from evidence.collection.selectors.results import results_in_runs
 from evidence.posture.models import ControlStatus
 from evidence.posture.selectors.filters import DashboardFilters
 from evidence.posture.selectors.history import control_status_history
@@ -192,9 +193,8 @@ def failing_resources_page(
     """
     runs = latest_finished_runs(account_ids)
     results = (
-        CheckResult.objects.filter(
-            run_id__in=list(runs.values()), check_id__in=check_ids, status=CheckResult.Status.FAIL
-        )
+        results_in_runs(runs.values())
+        .filter(check_id__in=check_ids, status=CheckResult.Status.FAIL)
         .select_related("resource", "account", "evidence")
         .only(
             "check_id",

@@ -29,6 +29,7 @@ from collectors.guidance import Guidance
 from collectors.registry import guidance_for, load_checks
 from collectors.types import Severity
 from evidence.collection.models import AwsAccount, CheckResult, CollectionRun, EvidenceDocument
+from evidence.collection.selectors.results import observation_times, results_in_runs
 from evidence.exceptions.models import RiskException
 from evidence.exceptions.selectors.matching import (
     ExceptionMatcher,
@@ -75,6 +76,7 @@ class Finding:
     controls: list[str] = field(default_factory=list)
     first_seen: dt.datetime | None = None
     guidance: Guidance | None = None
+    collected_at: dt.datetime | None = None  # when the latest run collected it
 
 
 def _severity_rank() -> Case:
@@ -102,10 +104,11 @@ def latest_run_ids(account_ids: Iterable[int]) -> list[int]:
 
 
 def findings_queryset(filters: FindingFilters) -> QuerySet[CheckResult]:
-    """FAIL results of the latest runs, filtered and sorted in the database."""
+    """FAIL results of the latest runs, filtered and sorted in the database (``collected_at``,
+    the "newest" sort, is when that exact verdict was first collected)."""
     specs = load_checks()
-    rows = CheckResult.objects.filter(
-        run_id__in=latest_run_ids(filters.account_ids), status=CheckResult.Status.FAIL
+    rows = results_in_runs(latest_run_ids(filters.account_ids)).filter(
+        status=CheckResult.Status.FAIL
     )
     if filters.service:
         rows = rows.filter(
@@ -199,6 +202,7 @@ def findings_describe(results: list[CheckResult], account_ids: list[int]) -> lis
     ):
         controls[check_id].append(ref)
     first_seen = _first_seen(results)
+    collected = observation_times(latest_run_ids(account_ids)) if results else {}
     findings = []
     for result in results:
         exception = matcher.match(_failing(result, tags.get(result.evidence_id, {})))
@@ -213,6 +217,7 @@ def findings_describe(results: list[CheckResult], account_ids: list[int]) -> lis
                 controls=controls.get(result.check_id, []),
                 first_seen=first_seen.get((result.resource_id, result.check_id)),
                 guidance=guidance_for(result.check_id),
+                collected_at=collected.get((result.account_id, result.service, result.unit_region)),
             )
         )
     return findings

@@ -10,6 +10,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from evidence.collection.models import CheckResult, CollectionRun, EvidenceDocument
+from evidence.collection.selectors.results import results_in_run
 from evidence.exceptions.selectors.matching import (
     ExceptionMatcher,
     FailingResult,
@@ -30,9 +31,11 @@ from grc.catalog.models import Control, ControlCheck
 
 def _failing_results(run: CollectionRun, matcher: ExceptionMatcher) -> list[FailingResult]:
     """The run's FAIL results of checks that some active exception names."""
-    rows = CheckResult.objects.filter(
-        run=run, status=CheckResult.Status.FAIL, check_id__in=matcher.checks
-    ).values_list("check_id", "region", "resource__arn", "evidence_id")
+    rows = (
+        results_in_run(run.pk)
+        .filter(status=CheckResult.Status.FAIL, check_id__in=matcher.checks)
+        .values_list("check_id", "region", "resource__arn", "evidence_id")
+    )
     rows = list(rows)
     tagged = {row[3] for row in rows if row[3] and matcher.needs_tags(row[0])}
     configurations = dict(
@@ -64,12 +67,7 @@ def _excepted_per_check(run: CollectionRun, day: dt.date) -> dict[str, int]:
 def _evidence_per_control(run: CollectionRun, day: dt.date) -> dict[int, ControlEvidence]:
     """Each control's results in the run, failures split by the exceptions active that day."""
     per_check: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = (
-        CheckResult.objects.filter(run=run)
-        .values("check_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = results_in_run(run.pk).values("check_id", "status").annotate(n=Count("id")).order_by()
     for row in rows:
         per_check[row["check_id"]][row["status"]] = row["n"]
     excepted = _excepted_per_check(run, day)

@@ -73,7 +73,7 @@ def _csv_batch(results: list, filters: FindingFilters) -> Iterator[list[object]]
         yield [
             finding.severity, finding.state, result.check_id, finding.title,
             result.account.account_id, result.account.name, result.region, result.resource.arn,
-            result.reason, result.collected_at.isoformat(),
+            result.reason, finding.collected_at.isoformat() if finding.collected_at else "",
             finding.first_seen.isoformat() if finding.first_seen else "",
             " ".join(finding.controls), finding.exception.pk if finding.exception else "",
             result.evidence.sha256 if result.evidence_id else "",
