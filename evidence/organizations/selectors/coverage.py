@@ -70,11 +70,9 @@ class ResultRow:
     reason: str
 
 
-def _results_of_runs(run_ids: Iterable[int], check_ids: Iterable[str]) -> list[ResultRow]:
-    """The results each run observed; the runs are one per account (each member's latest)."""
-    run_ids = list(run_ids)
-    run_of = dict(CollectionRun.objects.filter(pk__in=run_ids).values_list("account_id", "pk"))
-    rows = results_in_runs(run_ids).filter(check_id__in=list(check_ids)).order_by("id")
+def _results_of_runs(run_of: dict[int, int], check_ids: Iterable[str]) -> list[ResultRow]:
+    """The results each run observed; ``run_of`` maps each account to its one run."""
+    rows = results_in_runs(run_of.values()).filter(check_id__in=list(check_ids)).order_by("id")
     return [
         ResultRow(run_of[account_id], check_id, status, reason)
         for account_id, check_id, status, reason in rows.values_list(
@@ -111,11 +109,11 @@ def organization_coverage(organization: Organization) -> list[MemberCoverage]:
         .annotate(latest_run_pk=Subquery(latest.order_by("-created_at").values("pk")[:1]))
         .order_by("ou_path", "account__name")
     )
-    run_ids = [member.latest_run_pk for member in members if member.latest_run_pk]
-    runs = CollectionRun.objects.only("status", "errors", "finished_at").in_bulk(run_ids)
+    run_of = {m.account_id: m.latest_run_pk for m in members if m.latest_run_pk}
+    runs = CollectionRun.objects.only("status", "errors", "finished_at").in_bulk(run_of.values())
     check_ids = [check_id for ids in TOPICS.values() for check_id in ids]
     by_run: dict[int, list[ResultRow]] = defaultdict(list)
-    for row in _results_of_runs(run_ids, check_ids):
+    for row in _results_of_runs(run_of, check_ids):
         by_run[row.run_id].append(row)
     coverage = []
     for member in members:
