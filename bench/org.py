@@ -113,9 +113,7 @@ def seed_account(base: Any, account_id: str, regions: list[str]) -> None:
         base.client("ec2", region_name=region, **keys).create_security_group(
             GroupName="bench-web", Description="bench"
         )
-        base.client("logs", region_name=region, **keys).create_log_group(
-            logGroupName="/bench/app"
-        )
+        base.client("logs", region_name=region, **keys).create_log_group(logGroupName="/bench/app")
 
 
 def database_prepare(ids: list[str], regions: list[str]) -> None:
