@@ -12,8 +12,10 @@ the database is flushed and the accounts registered again, that many ``celery wo
 --concurrency 1`` processes are started, one run per account is started at once, and the bench
 waits until every run has ended. It prints wall time, units per second, database writes per
 second (pg_stat_database inserted + updated + deleted rows over the wall time) and the runs that
-did not succeed. ``--services`` limits the units each run plans (the workers are started through
-this module, which filters the plan; the product always collects every service). Asserts nothing.
+did not succeed; then, once the broker's queue is empty, the time and writes including the
+rollups and notifications that follow each run, and the workers' peak memory. ``--services``
+limits the units each run plans (the workers are started through this module, which filters
+the plan; the product always collects every service). Asserts nothing.
 
 The database is flushed: point DATABASE_URL at a database of its own.
 """
@@ -21,6 +23,7 @@ The database is flushed: point DATABASE_URL at a database of its own.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import signal
 import socket
@@ -188,6 +191,35 @@ def _logs(logs: Path, count: int) -> list[Path]:
     return [logs / f"worker-{count}-{n}.log" for n in range(count)]
 
 
+def broker_busy() -> bool:
+    """Messages waiting in the default queue or taken by a worker and not yet acknowledged."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery")
+    # kombu keeps each unacknowledged message as [message, exchange, routing key]
+    unacked = (json.loads(raw)[2] for raw in client.hvals("unacked"))
+    return bool(client.llen(queue) or queue in unacked)
+
+
+def worker_peak_rss_mb(workers: list[subprocess.Popen[bytes]]) -> float:
+    """The largest peak RSS (VmHWM) of the workers' processes and their pool children."""
+    groups = {worker.pid for worker in workers}
+    peak_kb = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) not in groups:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak_kb = max(peak_kb, int(line.split()[1]))
+    return peak_kb / 1024
+
+
 def workers_stop(workers: list[subprocess.Popen[bytes]]) -> None:
     for worker in workers:
         os.killpg(worker.pid, signal.SIGTERM)
@@ -220,6 +252,12 @@ def measure(workers: int, ids: list[str], args: argparse.Namespace, env: dict[st
         wall = time.monotonic() - started
         time.sleep(1.5)  # backends report their row counts to pg_stat at most once a second
         writes = db_writes() - writes_before
+        while broker_busy() and time.monotonic() - started < args.timeout:
+            time.sleep(1)  # the rollups and notifications that follow each run
+        drained = time.monotonic() - started
+        time.sleep(1.5)
+        writes_drained = db_writes() - writes_before
+        peak_mb = worker_peak_rss_mb(processes)
     finally:
         workers_stop(processes)
     runs = CollectionRun.objects.all()
@@ -231,6 +269,12 @@ def measure(workers: int, ids: list[str], args: argparse.Namespace, env: dict[st
         f"runs={runs.count()} units={units} wall={wall:.1f}s "
         f"units/s={units / wall:.1f} db_writes={writes} db_writes/s={writes / wall:.0f} "
         f"not_succeeded={not_ok or 0}",
+        flush=True,
+    )
+    print(
+        f"    queue drained (rollups, notifications) at {drained:.1f}s: "
+        f"db_writes={writes_drained} db_writes/s={writes_drained / drained:.0f}; "
+        f"peak worker process RSS {peak_mb:.0f} MB",
         flush=True,
     )
     for status, reason in _sample_errors(runs):
@@ -276,6 +320,9 @@ def main() -> None:
         "GRC_ACCOUNT_MAX_CONCURRENT_UNITS": str(args.max_concurrent_units),
         "PYTHONUNBUFFERED": "1",
     }
+    # A SIGTERM (e.g. from `timeout`) ends the bench through its finally blocks, which stop
+    # the workers and the moto server it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     import boto3
     import django
 
