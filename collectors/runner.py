@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -24,12 +25,14 @@ from collectors.types import CheckContext, CheckResult, CheckSpec, Scope, Status
 
 __all__ = [
     "GLOBAL_REGION",
+    "THROTTLING_CODES",
     "CollectionOutcome",
     "UnitError",
     "UnitOutcome",
     "collect_account",
     "collect_unit",
     "error_reason",
+    "is_throttling",
     "plan_units",
     "run_unit",
 ]
@@ -41,6 +44,26 @@ GLOBAL_REGION = "global"
 REGION_DISABLED_CODES = frozenset(
     {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"}
 )
+
+# Error codes AWS uses for "slow down" (botocore's standard retry list): still failing after
+# botocore's own retries, such a unit is worth collecting again later rather than reported at once.
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "RequestThrottled",
+        "SlowDown",
+        "EC2ThrottledException",
+    }
+)
+# Reasons are "<Code>: <message>" (error_reason), possibly after a check's own words.
+_THROTTLED_REASON = re.compile(r"(?:^|[\s(])(?:" + "|".join(sorted(THROTTLING_CODES)) + r"): ")
 
 Parameters = Mapping[str, Mapping[str, Any]]  # check id -> parameter overrides
 
@@ -60,6 +83,8 @@ class UnitOutcome:
     region: str
     results: list[CheckResult]
     error: str | None = None  # why the read failed, when it did
+    # AWS throttled a read (the whole service or one resource) beyond botocore's retries.
+    throttled: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +109,18 @@ def _error_result(spec: CheckSpec, account_id: str, region: str, reason: str) ->
         resource_type=spec.resource_type,
         status=Status.ERROR,
         reason=reason,
+    )
+
+
+def is_throttling(exc: BaseException) -> bool:
+    """Whether an AWS error is a throttling error (after botocore's own retries)."""
+    return isinstance(exc, ClientError) and error_code(exc) in THROTTLING_CODES
+
+
+def _throttled(results: list[CheckResult]) -> bool:
+    return any(
+        result.status is Status.ERROR and _THROTTLED_REASON.search(result.reason)
+        for result in results
     )
 
 
@@ -141,7 +178,9 @@ def run_unit(
             logger.exception("reading %s in %s failed", service_name, region)
         reason = _read_failure_reason(exc, region)
         results = [_error_result(spec, account_id, region, reason) for spec in specs]
-        return UnitOutcome(service_name, region, results, error=reason)
+        return UnitOutcome(
+            service_name, region, results, error=reason, throttled=is_throttling(exc)
+        )
     results: list[CheckResult] = []
     for spec in specs:
         context = CheckContext(
@@ -151,7 +190,7 @@ def run_unit(
             now=now,
         )
         results.extend(_evaluate(spec, snapshot, context))
-    return UnitOutcome(service_name, region, results)
+    return UnitOutcome(service_name, region, results, throttled=_throttled(results))
 
 
 def collect_unit(

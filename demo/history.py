@@ -181,7 +181,8 @@ def collect_synchronously(account: AwsAccount, threads: int = UNIT_THREADS) -> C
     if run is None:
         raise RuntimeError(f"{account} stayed busy for ten minutes")
     units: list[int] = []
-    collection_run_execute(run.pk, enqueue_unit=units.append)
+    # Every unit at once: this process runs them itself, in the pool below.
+    collection_run_execute(run.pk, enqueue_unit=units.append, max_in_flight=0)
     if threads > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
             list(pool.map(_unit_execute, units))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import random
 
 from celery import current_app, shared_task
 from django.conf import settings
@@ -20,6 +21,7 @@ from evidence.collection.selectors.runs import collection_runs_unstarted
 from evidence.collection.services.retention import evidence_retention_apply
 from evidence.collection.services.runs import (
     CollectionNotStarted,
+    UnitThrottled,
     collection_run_execute,
     collection_run_finish,
     collection_run_not_queued,
@@ -27,6 +29,7 @@ from evidence.collection.services.runs import (
     collection_run_start,
     collection_runs_reap_lost,
     collection_unit_execute,
+    collection_units_resend,
 )
 from evidence.collection.services.workers import worker_heartbeat_record
 
@@ -78,13 +81,30 @@ def collection_run_task(run_id: int) -> None:
     collection_run_execute(run_id, enqueue_unit=collection_unit_task.delay)
 
 
+def throttle_backoff(retries: int) -> float:
+    """Seconds before a throttled unit is tried again: exponential, with jitter so the units
+    throttled together do not all come back together."""
+    ceiling = settings.GRC_THROTTLE_BACKOFF_SECONDS * 2**retries
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 (spread, not a secret)
+
+
 @shared_task(bind=True, **RETRY)
 def collection_unit_task(self, unit_id: int) -> None:
-    collection_unit_execute(
-        unit_id,
-        enqueue_finish=collection_run_finish_task.delay,
-        worker=self.request.hostname or "",
-    )
+    try:
+        collection_unit_execute(
+            unit_id,
+            enqueue_finish=collection_run_finish_task.delay,
+            enqueue_unit=collection_unit_task.delay,
+            worker=self.request.hostname or "",
+            retry_throttled=self.request.retries < settings.GRC_THROTTLE_RETRIES,
+        )
+    except UnitThrottled as exc:
+        logger.info("%s; trying again later", exc)
+        raise self.retry(
+            exc=exc,
+            countdown=throttle_backoff(self.request.retries),
+            max_retries=settings.GRC_THROTTLE_RETRIES,
+        ) from exc
 
 
 @shared_task(**RETRY)
@@ -111,8 +131,8 @@ def collection_scheduled_task(account_pk: int) -> int | None:
 
 @shared_task
 def collection_run_reap_task() -> list[int]:
-    """Every minute: send again queued runs no worker took (their message was lost), end runs
-    whose worker died (heartbeats) and runs stuck past GRC_RUN_STALE_SECONDS."""
+    """Every minute: send again queued runs and units no worker took (their message was lost),
+    end runs whose worker died (heartbeats) and runs stuck past GRC_RUN_STALE_SECONDS."""
     resend_after = dt.timedelta(seconds=settings.GRC_QUEUED_RESEND_SECONDS)
     for run_id in collection_runs_unstarted(older_than=resend_after):
         try:
@@ -120,6 +140,13 @@ def collection_run_reap_task() -> list[int]:
         except BROKER_ERRORS as exc:
             logger.warning("run %s not re-sent, broker unavailable: %r", run_id, exc)
             break
+    try:
+        collection_units_resend(
+            older_than=dt.timedelta(seconds=settings.GRC_UNIT_RESEND_SECONDS),
+            enqueue_unit=collection_unit_task.delay,
+        )
+    except BROKER_ERRORS as exc:
+        logger.warning("units not re-sent, broker unavailable: %r", exc)
     reaped = collection_runs_reap_lost(
         lost_after=dt.timedelta(seconds=settings.GRC_WORKER_LOST_SECONDS)
     )

@@ -353,6 +353,14 @@ GRC_QUEUED_RESEND_SECONDS = env.int("GRC_QUEUED_RESEND_SECONDS", default=60)
 # started by a worker silent for GRC_WORKER_LOST_SECONDS is lost and its run is ended.
 GRC_WORKER_HEARTBEAT_SECONDS = env.int("GRC_WORKER_HEARTBEAT_SECONDS", default=30)
 GRC_WORKER_LOST_SECONDS = env.int("GRC_WORKER_LOST_SECONDS", default=180)
+# Scale-out (README "Configuration"): units of one account in flight at a time (0: no limit); a
+# sent unit no worker started resent after; throttled units retried with exponential backoff.
+GRC_ACCOUNT_MAX_CONCURRENT_UNITS = env.int("GRC_ACCOUNT_MAX_CONCURRENT_UNITS", default=4)
+GRC_UNIT_RESEND_SECONDS = env.int("GRC_UNIT_RESEND_SECONDS", default=900)
+GRC_THROTTLE_RETRIES = env.int("GRC_THROTTLE_RETRIES", default=3)
+GRC_THROTTLE_BACKOFF_SECONDS = env.float("GRC_THROTTLE_BACKOFF_SECONDS", default=30.0)
+# New accounts' schedules start at a per-account minute of this window (no thundering herd).
+GRC_SCHEDULE_WINDOW_MINUTES = env.int("GRC_SCHEDULE_WINDOW_MINUTES", default=120)
 # A packet still queued or building after this long is ended as failed.
 GRC_PACKET_STALE_SECONDS = env.int("GRC_PACKET_STALE_SECONDS", default=2 * 3600)
 # Tasks started with a finished run's id (the wiring between collection and the apps above it).

@@ -154,3 +154,17 @@ def test_s3_control_reaches_a_local_endpoint_without_the_account_host_prefix(
 
     assert config["PublicAccessBlockConfiguration"]["BlockPublicAcls"] is True
     assert config["PublicAccessBlockConfiguration"]["IgnorePublicAcls"] is False
+
+
+def test_sessions_of_many_accounts_share_one_model_loader(aws_session) -> None:
+    """A worker collects hundreds of accounts: their sessions parse botocore's models once."""
+    sessions = [
+        assume_role_session(f"arn:aws:iam::{200000000000 + n}:role/grc-reader", "tenant-42")
+        for n in range(3)
+    ]
+    loaders = {id(session._session.get_component("data_loader")) for session in sessions}
+    assert len(loaders) == 1
+    (loader,) = {session._session.get_component("data_loader") for session in sessions}
+    assert len(loader.search_paths) == len(set(loader.search_paths))  # no growth per session
+    identities = {caller_identity(session)["Account"] for session in sessions}
+    assert identities == {f"{200000000000 + n}" for n in range(3)}  # each its own credentials

@@ -63,7 +63,8 @@ def account(db) -> AwsAccount:
 
 
 def run_collection(account: AwsAccount, capture) -> CollectionRun:
-    """Drive a whole run through the services, in order, as the Celery tasks would."""
+    """Drive a whole run through the services, in order, as the Celery tasks would: the run
+    sends its first units and each stored unit sends the next (``units`` grows as it runs)."""
     run = CollectionRun.objects.create(account=account, trigger=CollectionRun.Trigger.MANUAL)
     units: list[int] = []
     finishes: list[int] = []
@@ -71,7 +72,9 @@ def run_collection(account: AwsAccount, capture) -> CollectionRun:
         collection_run_execute(run.pk, enqueue_unit=units.append)
     for unit_id in units:
         with capture(execute=True):
-            collection_unit_execute(unit_id, enqueue_finish=finishes.append)
+            collection_unit_execute(
+                unit_id, enqueue_finish=finishes.append, enqueue_unit=units.append
+            )
     assert finishes == [run.pk]
     collection_run_finish(run.pk)
     control_status_rollup_update(run_id=run.pk)  # the task settings.GRC_RUN_FINISHED_TASKS names

@@ -80,6 +80,10 @@ class CollectionUnit(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     result_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When the unit's task was last sent: only GRC_ACCOUNT_MAX_CONCURRENT_UNITS units of a run are
+    # sent at a time (each finished unit sends the next), and a unit sent long ago that no worker
+    # started is sent again by the reaper.
+    queued_at = models.DateTimeField(null=True, blank=True)
     # Which worker took the unit and when: a unit whose worker stopped sending heartbeats (or
     # restarted since) is lost, and the reaper ends its run within minutes instead of hours.
     started_at = models.DateTimeField(null=True, blank=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,6 +19,19 @@ def collection_runs_unstarted(*, older_than: dt.timedelta) -> list[int]:
             status=CollectionRun.Status.QUEUED, created_at__lt=cutoff
         ).values_list("pk", flat=True)
     )
+
+
+def units_unstarted(*, older_than: dt.timedelta) -> QuerySet[CollectionUnit]:
+    """Units sent ``older_than`` ago that no worker started, in running runs that have stored
+    no unit since: their message was probably lost (see collection_units_resend)."""
+    cutoff = timezone.now() - older_than
+    recent_progress = CollectionUnit.objects.filter(run=OuterRef("run"), finished_at__gte=cutoff)
+    return CollectionUnit.objects.filter(
+        run__status=CollectionRun.Status.RUNNING,
+        status=CollectionUnit.Status.PENDING,
+        started_at=None,
+        queued_at__lt=cutoff,
+    ).exclude(Exists(recent_progress))
 
 
 def collection_run_read(run_id: int) -> CollectionRun:

@@ -8,9 +8,12 @@ forms and serializers check shape, then these services normalise (regions each o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+from collections import Counter
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,15 +76,17 @@ def account_schedule_set(*, account: AwsAccount, every_hours: int) -> PeriodicTa
         every=every_hours, period=IntervalSchedule.HOURS
     )
     if account.schedule is None:
-        # Beat's first fire is start_time; without one it is "interval after beat next
-        # loads the task", which no page could tell.
+        # Beat's first fire is start_time (without one it is "interval after beat next loads
+        # the task", which no page could tell); later fires keep its minute, an interval apart.
         account.schedule = PeriodicTask.objects.create(
             name=f"Collect AWS account {account.account_id} (#{account.pk})",
             task=SCHEDULED_TASK,
             args=json.dumps([account.pk]),
             interval=interval,
             enabled=account.enabled,
-            start_time=timezone.now() + dt.timedelta(hours=every_hours),
+            start_time=schedule_start_time(
+                account_id=account.account_id, every=dt.timedelta(hours=every_hours)
+            ),
         )
         account.save(update_fields=["schedule"])
     else:
@@ -114,3 +119,27 @@ def account_environment_from_tags(*, account: AwsAccount, environment: str) -> b
     account.environment, account.environment_source = environment, source
     account.save(update_fields=["environment", "environment_source"])
     return True
+
+
+def schedule_start_time(*, account_id: str, every: dt.timedelta) -> dt.datetime:
+    """The first scheduled collection of a new account: one interval from now, plus a minute
+    offset within GRC_SCHEDULE_WINDOW_MINUTES (at most the interval).
+
+    The offset is the account's own minute (a hash of its id) unless other schedules already
+    start there: then the least used minute of the window, nearest after it. So one account
+    always gets the same minute, and an organization's hundreds of new members are spread evenly
+    instead of all starting a collection in the same minute.
+    """
+    window = max(1, min(settings.GRC_SCHEDULE_WINDOW_MINUTES, int(every.total_seconds() // 60)))
+    # Whole minutes, rounded up (never sooner than one interval), so offsets share minute bins.
+    base = (timezone.now() + every).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    starts = PeriodicTask.objects.filter(
+        task=SCHEDULED_TASK,
+        start_time__gte=base,
+        start_time__lt=base + dt.timedelta(minutes=window),
+    ).values_list("start_time", flat=True)
+    used = Counter(int((start - base).total_seconds() // 60) for start in starts)
+    digest = hashlib.sha256(account_id.encode()).digest()
+    own = int.from_bytes(digest[:8], "big") % window
+    minute = min(range(window), key=lambda m: (used[m], (m - own) % window))
+    return base + dt.timedelta(minutes=minute)

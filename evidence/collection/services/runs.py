@@ -1,9 +1,12 @@
 """Collection runs: start (with the per-account lock), fan out per unit, store, finish, reap.
 
 A run is split into units (one service in one region). Each unit is collected and written in one
-transaction and is skipped if already written, so a redelivered task never duplicates results. The
-unit that completes the count enqueues the finish, which sets the final status. What follows a
-finished run (the posture rollup, notifications) is started by the task layer, never from here.
+transaction and is skipped if already written, so a redelivered task never duplicates results. At
+most GRC_ACCOUNT_MAX_CONCURRENT_UNITS units of a run are sent at a time: each stored unit sends
+the next in its transaction's on_commit, so many workers spread over many accounts instead of
+hammering one account's API rate limits. The unit that completes the count enqueues the finish,
+which sets the final status. What follows a finished run (the posture rollup, notifications) is
+started by the task layer, never from here.
 """
 
 from __future__ import annotations
@@ -15,12 +18,13 @@ from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 
 from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from collectors.runner import collect_unit, error_reason, plan_units
+from collectors.runner import error_reason, is_throttling, plan_units, run_unit
 from collectors.session import (
     InvalidRoleArn,
     assume_role_session,
@@ -29,7 +33,7 @@ from collectors.session import (
 )
 from evidence.collection.models import AwsAccount, CollectionRun, CollectionUnit
 from evidence.collection.selectors.parameters import check_parameters
-from evidence.collection.selectors.runs import lost_runs
+from evidence.collection.selectors.runs import lost_runs, units_unstarted
 from evidence.collection.services.ingest import unit_results_store
 
 logger = logging.getLogger(__name__)
@@ -45,6 +49,10 @@ class CollectionAlreadyRunning(CollectionNotStarted):
     def __init__(self, run: CollectionRun) -> None:
         super().__init__(f"Account {run.account.account_id} already has run {run.pk} in progress.")
         self.run = run
+
+
+class UnitThrottled(Exception):
+    """AWS throttled the unit beyond botocore's retries; nothing was stored, try again later."""
 
 
 class AccountDisabled(CollectionNotStarted):
@@ -127,8 +135,14 @@ def identity_mismatch_reason(assumed_account: str, registered_account: str) -> s
     )
 
 
-def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> None:
-    """Assume the role, learn who we are and which regions, create the units and enqueue them."""
+def collection_run_execute(
+    run_id: int, enqueue_unit: Callable[[int], None], *, max_in_flight: int | None = None
+) -> None:
+    """Assume the role, learn who we are and which regions, create the units and send the first.
+
+    ``max_in_flight`` units are sent now (default GRC_ACCOUNT_MAX_CONCURRENT_UNITS; 0: all);
+    each stored unit sends the next when given ``enqueue_unit``.
+    """
     with transaction.atomic():
         run = Run.objects.select_for_update().select_related("account").get(pk=run_id)
         if run.status not in Run.ACTIVE:
@@ -165,16 +179,46 @@ def collection_run_execute(run_id: int, enqueue_unit: Callable[[int], None]) -> 
         )
         run.units_total = run.units.count()
         run.save(update_fields=["caller_identity", "regions", "units_total"])
-        pending = list(
-            run.units.filter(status=CollectionUnit.Status.PENDING).values_list("pk", flat=True)
-        )
-        transaction.on_commit(lambda: [enqueue_unit(pk) for pk in pending])
+        _units_send_next(run.pk, enqueue_unit, limit=max_in_flight)
+
+
+def _units_send_next(
+    run_id: int, enqueue_unit: Callable[[int], None], *, limit: int | None = None
+) -> list[int]:
+    """Send the run's next unsent units, up to ``limit`` in flight (default: the setting).
+
+    Called inside the transaction that stored a unit (or planned the run): the run row is locked,
+    so two units of one run finishing at once count the units in flight one after the other.
+    """
+    if limit is None:
+        limit = settings.GRC_ACCOUNT_MAX_CONCURRENT_UNITS
+    Run.objects.select_for_update().filter(pk=run_id).values_list("pk", flat=True).get()
+    pending = CollectionUnit.objects.filter(run_id=run_id, status=CollectionUnit.Status.PENDING)
+    unsent = pending.filter(queued_at=None).order_by("pk")
+    if limit > 0:
+        in_flight = pending.exclude(queued_at=None).count()
+        unsent = unsent[: max(0, limit - in_flight)]
+    unit_ids = list(unsent.values_list("pk", flat=True))
+    if unit_ids:
+        CollectionUnit.objects.filter(pk__in=unit_ids).update(queued_at=timezone.now())
+        transaction.on_commit(lambda: [enqueue_unit(pk) for pk in unit_ids])
+    return unit_ids
 
 
 def collection_unit_execute(
-    unit_id: int, enqueue_finish: Callable[[int], None], *, worker: str = ""
+    unit_id: int,
+    enqueue_finish: Callable[[int], None],
+    *,
+    enqueue_unit: Callable[[int], None] | None = None,
+    worker: str = "",
+    retry_throttled: bool = False,
 ) -> None:
-    """Collect one service in one region and store its results, once."""
+    """Collect one service in one region and store its results, once; then send the next unit.
+
+    With ``retry_throttled``, a unit AWS throttled beyond botocore's retries stores nothing and
+    raises UnitThrottled, for the task to try again later; without, its ERROR results are stored.
+    Without ``enqueue_unit`` the caller sends the run's units itself.
+    """
     unit = CollectionUnit.objects.select_related("run__account").get(pk=unit_id)
     run = unit.run
     if unit.status != CollectionUnit.Status.PENDING or run.status != Status.RUNNING:
@@ -186,11 +230,11 @@ def collection_unit_execute(
     try:
         session = _session_for(account)
     except (ClientError, BotoCoreError) as exc:
-        results = []
+        results, throttled = [], is_throttling(exc)
         session_error = error_reason(exc)
     else:
         session_error = ""
-        results = collect_unit(
+        outcome = run_unit(
             session,
             unit.service,
             unit.region,
@@ -198,12 +242,17 @@ def collection_unit_execute(
             parameters=check_parameters(),
             now=timezone.now(),
         )
+        results, throttled = outcome.results, outcome.throttled
+    if throttled and retry_throttled:
+        raise UnitThrottled(f"{unit.service} in {unit.region} of run {run.pk} was throttled")
     with transaction.atomic():
         locked = CollectionUnit.objects.select_for_update().get(pk=unit_id)
         if locked.status != CollectionUnit.Status.PENDING:
             return  # a redelivered copy finished first
         unit_results_store(unit=locked, results=results, session_error=session_error)
         Run.objects.filter(pk=run.pk).update(units_done=F("units_done") + 1)
+        if enqueue_unit is not None:
+            _units_send_next(run.pk, enqueue_unit)
         transaction.on_commit(lambda: _maybe_finish(run.pk, enqueue_finish))
 
 
@@ -283,3 +332,25 @@ def collection_run_reap(*, older_than: dt.timedelta) -> list[int]:
         if run.status not in Run.ACTIVE:
             reaped.append(run_id)
     return reaped
+
+
+def collection_units_resend(
+    *, older_than: dt.timedelta, enqueue_unit: Callable[[int], None]
+) -> list[int]:
+    """Send again units whose message was lost, so a run never waits on them for hours.
+
+    A unit sent ``older_than`` ago that no worker started, in a running run that has stored no
+    unit since, is sent again (a copy that arrives late finds the unit stored and does nothing).
+    A unit waiting behind other accounts' units in a long queue looks the same, so
+    ``older_than`` (GRC_UNIT_RESEND_SECONDS) is set well above the time a queue takes to drain.
+    """
+    candidates = units_unstarted(older_than=older_than).values_list("pk", flat=True)
+    with transaction.atomic():
+        resent = list(
+            CollectionUnit.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(candidates), started_at=None)
+            .values_list("pk", flat=True)
+        )
+        CollectionUnit.objects.filter(pk__in=resent).update(queued_at=timezone.now())
+        transaction.on_commit(lambda: [enqueue_unit(pk) for pk in resent])
+    return resent
