@@ -27,7 +27,8 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from demo import XSS_SG_DESCRIPTION, mutate_demo_account, seed_demo_account
-from evidence.collection.models import CheckResult, CollectionRun
+from evidence.collection.models import CollectionRun
+from evidence.collection.selectors.results import results_in_run
 from evidence.collection.services.accounts import account_create
 from evidence.posture.models import ControlStatusEvent
 from grc.access.roles import Role
@@ -252,9 +253,9 @@ def walk_to_evidence(page, site, *, screenshots: bool) -> None:
     latest = CollectionRun.objects.filter(account=site["demo"].account, status__in=FINISHED)
     [bastion] = [
         result
-        for result in CheckResult.objects.filter(
-            run=latest.first(), check_id="ec2_sg_no_admin_ingress_ipv4", status="FAIL"
-        ).select_related("resource", "evidence")
+        for result in results_in_run(latest.first().pk)
+        .filter(check_id="ec2_sg_no_admin_ingress_ipv4", status="FAIL")
+        .select_related("resource", "evidence")
         if XSS_SG_DESCRIPTION in str(result.evidence.content)
     ]
     row = page.locator("#failing tr", has_text=bastion.resource.arn).filter(
