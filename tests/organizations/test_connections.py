@@ -9,7 +9,8 @@ from botocore.exceptions import ClientError
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from collectors.session import assume_role_session
+from collectors.probe import ProbeResult, services_probe
+from collectors.session import assume_role_session, caller_identity
 from evidence.organizations import tasks
 from evidence.organizations.models import Organization, OrganizationAccount
 from evidence.organizations.services.connections import organization_connections_test
@@ -88,3 +89,31 @@ def test_test_connections_api_queues_the_task(
 
     assert response.status_code == 202
     assert sent == [organization.pk]
+
+
+def test_a_role_that_cannot_read_a_service_is_named_with_the_permission_and_aws_error(
+    organization: Organization, moto_org: MotoOrganization
+) -> None:
+    organization_sync(organization_id=organization.pk, session_factory=lambda _: moto_org.session)
+    limited = moto_org.accounts["prod-data"]
+
+    def probe(session: Any, region: str) -> list[ProbeResult]:
+        results = services_probe(session, region)  # every read against moto works
+        assert all(result.ok for result in results)
+        if caller_identity(session)["Account"] != limited:
+            return results
+        denied = "AccessDeniedException: not authorized to perform: guardduty:ListDetectors"
+        return [
+            ProbeResult(r.service, r.action, ok=False, error=denied)
+            if r.service == "guardduty"
+            else r
+            for r in results
+        ]
+
+    errors = organization_connections_test(organization_id=organization.pk, probe=probe)
+
+    assert [account for account, error in errors.items() if error] == [limited]
+    assert errors[limited] == (
+        "role assumed, but it cannot read: guardduty:ListDetectors (AccessDeniedException: "
+        "not authorized to perform: guardduty:ListDetectors)"
+    )
