@@ -15,11 +15,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Each test session gets its own queue on the shared broker; worker processes the tests start
-# inherit the name through the environment.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault(
-    "CELERY_TASK_DEFAULT_QUEUE", f"grc-test-{os.getpid()}"
-)
+# Each test session gets its own queue on the shared broker, and each pytest-xdist worker its own
+# (they inherit the session's name); worker processes the tests start inherit it through the
+# environment.
+_queue = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or f"grc-test-{os.getpid()}"
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker and not _queue.endswith(f"-{_xdist_worker}"):
+    _queue = f"{_queue}-{_xdist_worker}"
+CELERY_TASK_DEFAULT_QUEUE = os.environ["CELERY_TASK_DEFAULT_QUEUE"] = _queue
 
 # Webhook tests (and the worker processes they start) post to a receiver on 127.0.0.1.
 GRC_WEBHOOK_ALLOW_PRIVATE = True
