@@ -24,10 +24,9 @@ OBSERVING = (CollectionUnit.Status.DONE, CollectionUnit.Status.ERROR)
 NO_END = 2**62  # stands for "not ended" in run id comparisons
 
 
-def _observing_units(run_ids: Sequence[int]) -> QuerySet[CollectionUnit]:
-    """Completed units of the given runs that observe the outer span."""
+def _units_observing_span() -> QuerySet[CollectionUnit]:
+    """Completed units that observe the outer span: its account and scope, within its runs."""
     return CollectionUnit.objects.filter(
-        run_id__in=run_ids,
         run__account_id=OuterRef("account_id"),
         service=OuterRef("service"),
         region=OuterRef("unit_region"),
@@ -35,6 +34,11 @@ def _observing_units(run_ids: Sequence[int]) -> QuerySet[CollectionUnit]:
         run_id__gte=OuterRef("run_id"),
         run_id__lt=Coalesce(OuterRef("ended_run_id"), Value(NO_END)),
     )
+
+
+def _observing_units(run_ids: Sequence[int]) -> QuerySet[CollectionUnit]:
+    """Completed units of the given runs that observe the outer span."""
+    return _units_observing_span().filter(run_id__in=run_ids)
 
 
 def results_in_runs(
@@ -90,18 +94,7 @@ def observation_times(run_ids: Iterable[int]) -> dict[tuple[int, str, str], dt.d
 
 def last_observed_at(results: QuerySet[CheckResult]) -> dt.datetime | None:
     """When any of the spans was last observed (a completed unit of its scope within it)."""
-    last = (
-        CollectionUnit.objects.filter(
-            run__account_id=OuterRef("account_id"),
-            service=OuterRef("service"),
-            region=OuterRef("unit_region"),
-            status__in=OBSERVING,
-            run_id__gte=OuterRef("run_id"),
-            run_id__lt=Coalesce(OuterRef("ended_run_id"), Value(NO_END)),
-        )
-        .order_by("-run_id")
-        .values("finished_at")[:1]
-    )
+    last = _units_observing_span().order_by("-run_id").values("finished_at")[:1]
     times = results.annotate(seen=Subquery(last)).values_list("seen", flat=True)
     return max((seen for seen in times.iterator() if seen), default=None)
 
